@@ -1,0 +1,135 @@
+"""Opening a store: the embedded SQLite file or a shared PostgreSQL database.
+
+SQLite runs in WAL mode so the GUI's readers never wait for the writer, and writers take
+the lock up front (BEGIN IMMEDIATE) so two writers queue instead of failing half-way
+with "database is locked" on upgrade from a read lock.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from .hlc import HybridClock
+from .meta import get_setting, put_setting
+
+APP_NAME = "desk"
+
+
+class StoreError(Exception):
+    """A store cannot be opened or is not usable (bad URL, not migrated...)."""
+
+
+def default_url() -> str:
+    data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    data.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data / 'desk.sqlite3'}"
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event issue BEGIN itself (pysqlite's own is deferred).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=NORMAL",
+            "foreign_keys=ON",
+            "busy_timeout=30000",
+            "cache_size=-65536",
+            "mmap_size=268435456",
+            "temp_store=MEMORY",
+        ):
+            cur.execute(f"PRAGMA {pragma}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("desk_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    if url.startswith("postgresql"):
+        return create_engine(url, pool_pre_ping=True)
+    raise StoreError(f"unsupported database URL: {url!r} (use sqlite:/// or postgresql+psycopg://)")
+
+
+def alembic_config(connection: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("desk_gui.models") / "migrations"))
+    cfg.set_main_option(
+        "file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s"
+    )
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+class Store:
+    """One database: a session factory, migrations, and this node's clock."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        self.engine = make_engine(self.url)
+        self._write_engine = self.engine.execution_options(desk_write=True)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
+        self._clock: HybridClock | None = None
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        with self._write_engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+
+    def is_migrated(self) -> bool:
+        return inspect(self.engine).has_table("tickets")
+
+    def require_migrated(self) -> None:
+        if not self.is_migrated():
+            raise StoreError("the store has no schema yet: run 'desk-gui init' first")
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction that commits on success and rolls back on any error."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    @property
+    def clock(self) -> HybridClock:
+        if self._clock is None:
+            with self.write() as session:
+                node = get_setting(session, "node_id")
+                if node is None:
+                    node = uuid.uuid4().hex[:12]
+                    put_setting(session, "node_id", node)
+            self._clock = HybridClock(node)
+        return self._clock
+
+    def dispose(self) -> None:
+        self.engine.dispose()
