@@ -77,5 +77,10 @@ def str_enum(cls: type[enum.Enum], length: int = 24) -> Enum:
 
     Not native enums: adding a member then needs no ALTER TYPE on PostgreSQL.
     """
-    return Enum(cls, native_enum=False, length=length, validate_strings=True,
-                values_callable=lambda e: [m.value for m in e])
+    return Enum(
+        cls,
+        native_enum=False,
+        length=length,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+    )

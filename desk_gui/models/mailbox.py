@@ -18,7 +18,6 @@ class Security(enum.StrEnum):
     NONE = "none"
 
 
-
 class Mailbox(Replicated, Base):
     __tablename__ = "mailboxes"
 

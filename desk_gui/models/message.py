@@ -34,7 +34,6 @@ class CallOutcome(enum.StrEnum):
     NOT_REACHED = "not_reached"
 
 
-
 class Message(Replicated, Base):
     __tablename__ = "messages"
     __table_args__ = (

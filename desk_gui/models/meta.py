@@ -25,14 +25,16 @@ class Setting(Base):
 def next_value(session: Session, name: str, start: int = 1) -> int:
     """Take the next number of a counter inside the caller's transaction."""
     value = session.scalar(
-        update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
+        update(Counter)
+        .where(Counter.name == name)
+        .values(value=Counter.value + 1)
         .returning(Counter.value)
     )
     if value is None:
         session.add(Counter(name=name, value=start))
         session.flush()
         return start
-    return value
+    return int(value)
 
 
 def reserve(session: Session, name: str, count: int, start: int = 1) -> int:

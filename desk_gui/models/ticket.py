@@ -27,12 +27,23 @@ class Status(enum.StrEnum):
 # reopened ticket goes back to "open", never straight to "new".
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.NEW: frozenset(
-        {Status.OPEN, Status.PENDING_REMINDER, Status.WAITING_CUSTOMER, Status.RESOLVED,
-         Status.CLOSED, Status.REJECTED}
+        {
+            Status.OPEN,
+            Status.PENDING_REMINDER,
+            Status.WAITING_CUSTOMER,
+            Status.RESOLVED,
+            Status.CLOSED,
+            Status.REJECTED,
+        }
     ),
     Status.OPEN: frozenset(
-        {Status.PENDING_REMINDER, Status.WAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED,
-         Status.REJECTED}
+        {
+            Status.PENDING_REMINDER,
+            Status.WAITING_CUSTOMER,
+            Status.RESOLVED,
+            Status.CLOSED,
+            Status.REJECTED,
+        }
     ),
     Status.PENDING_REMINDER: frozenset(
         {Status.OPEN, Status.WAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED, Status.REJECTED}

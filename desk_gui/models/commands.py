@@ -1,0 +1,677 @@
+"""Named commands: the only way the UI, the CLI and the engine change data.
+
+Each command is a frozen dataclass. `execute` runs it in one write transaction that
+applies the change, appends its history and queues it in the local outbox (with an HLC
+timestamp), so the store never holds a change that replication does not know about.
+The same `apply` later replays the command against the shared database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+import types
+import typing
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from .base import utcnow
+from .history import HistoryEntry
+from .message import CallOutcome, Message, MessageKind
+from .meta import next_value
+from .outbox import OutboxCommand
+from .party import Agent, Contact, ContactAddress, Group, Membership, Organization
+from .store import Store
+from .ticket import (
+    FINAL_STATUSES,
+    TRANSITIONS,
+    Channel,
+    Outcome,
+    Priority,
+    Status,
+    Tag,
+    Ticket,
+    TicketTag,
+    TicketType,
+    Watcher,
+)
+
+TICKET_NUMBER_START = 10001
+_ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+
+class CommandError(Exception):
+    """A command refused by a business rule; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who runs a command: an agent, or a named system part ("mail", "cli", "sla")."""
+
+    name: str
+    agent_id: uuid.UUID | None = None
+
+
+SYSTEM = Actor("system")
+
+
+@dataclass
+class Context:
+    """What a command sees while it runs inside its transaction."""
+
+    session: Session
+    actor: Actor
+    hlc: str
+    now: datetime
+    command: str
+
+    def ticket(self, ticket_id: uuid.UUID) -> Ticket:
+        ticket = self.session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise CommandError(f"ticket {ticket_id} does not exist")
+        return ticket
+
+    def record(self, ticket: Ticket, field_name: str, old: object, new: object) -> None:
+        self.session.add(
+            HistoryEntry(
+                ticket_id=ticket.id,
+                agent_id=self.actor.agent_id,
+                actor=self.actor.name,
+                at=self.now,
+                command=self.command,
+                field=field_name,
+                old=_text(old),
+                new=_text(new),
+                hlc=self.hlc,
+            )
+        )
+
+    def change(self, ticket: Ticket, field_name: str, new: object) -> bool:
+        """Set one ticket field, with history; False when it already had that value."""
+        old = getattr(ticket, field_name)
+        if old == new:
+            return False
+        setattr(ticket, field_name, new)
+        self.record(ticket, field_name, old, new)
+        self.touch(ticket)
+        return True
+
+    def touch(self, ticket: Ticket) -> None:
+        ticket.updated_at = self.now
+        ticket.hlc = self.hlc
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    name: ClassVar[str]
+
+    def apply(self, ctx: Context) -> Any:
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, type[Command]] = {}
+C = TypeVar("C", bound=type[Command])
+
+
+def command(name: str) -> Callable[[C], C]:
+    def register(cls: C) -> C:
+        cls.name = name
+        REGISTRY[name] = cls
+        return cls
+
+    return register
+
+
+# --- payload (de)serialization for the outbox -------------------------------------------
+
+
+def to_payload(cmd: Command) -> dict[str, Any]:
+    return {f.name: _encode(getattr(cmd, f.name)) for f in dataclasses.fields(cmd)}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def from_payload(name: str, payload: dict[str, Any]) -> Command:
+    cls = REGISTRY[name]
+    hints = typing.get_type_hints(cls)
+    return cls(**{k: _decode(hints[k], v) for k, v in payload.items()})
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _decode(inner[0], value)
+    if origin is tuple:
+        return tuple(_decode(typing.get_args(hint)[0], v) for v in value)
+    if hint is uuid.UUID:
+        return uuid.UUID(value)
+    if hint is datetime:
+        return datetime.fromisoformat(value)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(value)
+    return value
+
+
+# --- running -----------------------------------------------------------------------------
+
+
+def execute(store: Store, cmd: Command, actor: Actor = SYSTEM) -> Any:
+    """Apply a command locally and queue it for replication, in one transaction."""
+    with store.write() as session:
+        return run_in(session, store.clock.now(), cmd, actor)
+
+
+def run_in(session: Session, hlc: str, cmd: Command, actor: Actor) -> Any:
+    """Apply a command inside an open transaction (bulk loaders batch many in one)."""
+    ctx = Context(session, actor, hlc, utcnow(), cmd.name)
+    result = cmd.apply(ctx)
+    session.add(OutboxCommand(name=cmd.name, payload=to_payload(cmd), hlc=hlc, actor=actor.name))
+    session.flush()
+    return result
+
+
+# --- parties -------------------------------------------------------------------------------
+
+
+def normalize_address(address: str) -> str:
+    address = address.strip().lower()
+    if not _ADDRESS.match(address):
+        raise CommandError(f"not a valid e-mail address: {address!r}")
+    return address
+
+
+def find_contact(session: Session, address: str) -> Contact | None:
+    return session.scalar(
+        select(Contact).join(ContactAddress).where(ContactAddress.address == address)
+    )
+
+
+def contact_for(ctx: Context, address: str, name: str | None = None) -> Contact:
+    """The contact owning an address; an unknown sender becomes a contact in one step."""
+    address = normalize_address(address)
+    contact = find_contact(ctx.session, address)
+    if contact is not None:
+        return contact
+    domain = address.rsplit("@", 1)[1]
+    org = ctx.session.scalar(select(Organization).where(Organization.domain == domain))
+    contact = Contact(name=name or address.split("@", 1)[0], organization=org, hlc=ctx.hlc)
+    contact.addresses.append(ContactAddress(address=address, hlc=ctx.hlc))
+    ctx.session.add(contact)
+    ctx.session.flush()
+    return contact
+
+
+def _message(ctx: Context, ticket: Ticket, kind: MessageKind, **values: Any) -> Message:
+    msg = Message(
+        ticket_id=ticket.id,
+        kind=kind,
+        seq=next_value(ctx.session, "message_seq"),
+        created_at=ctx.now,
+        hlc=ctx.hlc,
+        author_agent_id=ctx.actor.agent_id,
+        **values,
+    )
+    ctx.session.add(msg)
+    return msg
+
+
+_FIRST_KIND = {
+    Channel.MAIL: MessageKind.INBOUND_MAIL,
+    Channel.WEB: MessageKind.WEB_FORM,
+    Channel.API: MessageKind.WEB_FORM,
+    Channel.PHONE: MessageKind.CALL,
+    Channel.COUNTER: MessageKind.NOTE,
+}
+
+
+# --- ticket commands -------------------------------------------------------------------------
+
+
+@command("create_ticket")
+@dataclass(frozen=True, kw_only=True)
+class CreateTicket(Command):
+    subject: str
+    body: str = ""
+    from_addr: str | None = None
+    from_name: str | None = None
+    channel: Channel = Channel.MAIL
+    priority: Priority = Priority.NORMAL
+    type: TicketType = TicketType.INCIDENT
+    category: str | None = None
+    group_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID | None = None
+    parent_id: uuid.UUID | None = None
+    body_html: str | None = None
+    message_id_header: str | None = None
+    ticket_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    message_uuid: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        subject = self.subject.strip()
+        if not subject:
+            raise CommandError("a ticket needs a subject")
+        if ctx.session.get(Ticket, self.ticket_id) is not None:
+            return self.ticket_id  # replayed: creation is idempotent by client UUID
+        contact = contact_for(ctx, self.from_addr, self.from_name) if self.from_addr else None
+        _check_refs(ctx, self.group_id, self.assignee_id)
+        ticket = Ticket(
+            id=self.ticket_id,
+            number=next_value(ctx.session, "ticket_number", TICKET_NUMBER_START),
+            subject=subject,
+            channel=self.channel,
+            priority=self.priority,
+            type=self.type,
+            category=self.category,
+            group_id=self.group_id,
+            assignee_id=self.assignee_id,
+            parent_id=self.parent_id,
+            contact=contact,
+            organization_id=contact.organization_id if contact else None,
+            status=Status.OPEN if self.assignee_id else Status.NEW,
+            created_at=ctx.now,
+            updated_at=ctx.now,
+            hlc=ctx.hlc,
+            last_customer_message_at=ctx.now,
+        )
+        ctx.session.add(ticket)
+        ctx.session.flush()
+        kind = _FIRST_KIND[self.channel]
+        _message(
+            ctx,
+            ticket,
+            kind,
+            id=self.message_uuid,
+            subject=subject,
+            body_text=self.body,
+            body_html=self.body_html,
+            message_id_header=self.message_id_header,
+            from_addr=contact.primary_address if contact else None,
+            call_outcome=CallOutcome.REACHED if kind is MessageKind.CALL else None,
+        )
+        ctx.record(ticket, "created", None, ticket.label)
+        return ticket.id
+
+
+def _check_refs(ctx: Context, group_id: uuid.UUID | None, agent_id: uuid.UUID | None) -> None:
+    if group_id is not None and ctx.session.get(Group, group_id) is None:
+        raise CommandError(f"group {group_id} does not exist")
+    if agent_id is not None:
+        agent = ctx.session.get(Agent, agent_id)
+        if agent is None or not agent.active:
+            raise CommandError(f"agent {agent_id} does not exist or is inactive")
+
+
+def _reopen_on_customer_message(ctx: Context, ticket: Ticket) -> None:
+    # A customer writing again means the ball is back with us, whatever we parked it as.
+    ticket.last_customer_message_at = ctx.now
+    if ticket.status is not Status.NEW and ticket.status is not Status.OPEN:
+        _set_status(ctx, ticket, Status.OPEN)
+
+
+@command("add_message")
+@dataclass(frozen=True, kw_only=True)
+class AddMessage(Command):
+    """An inbound or outbound mail, or a web form post, joining a ticket's thread."""
+
+    ticket_id: uuid.UUID
+    kind: MessageKind
+    body_text: str = ""
+    body_html: str | None = None
+    subject: str | None = None
+    from_addr: str | None = None
+    to_addrs: tuple[str, ...] = ()
+    cc_addrs: tuple[str, ...] = ()
+    message_id_header: str | None = None
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    match_reason: str | None = None
+    message_uuid: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        if self.kind not in (
+            MessageKind.INBOUND_MAIL,
+            MessageKind.OUTBOUND_MAIL,
+            MessageKind.WEB_FORM,
+        ):
+            raise CommandError("add_message takes mails and web forms; use notes or calls")
+        if ctx.session.get(Message, self.message_uuid) is not None:
+            return self.message_uuid
+        ticket = ctx.ticket(self.ticket_id)
+        _message(
+            ctx,
+            ticket,
+            self.kind,
+            id=self.message_uuid,
+            body_text=self.body_text,
+            body_html=self.body_html,
+            subject=self.subject,
+            from_addr=self.from_addr,
+            to_addrs=list(self.to_addrs),
+            cc_addrs=list(self.cc_addrs),
+            message_id_header=self.message_id_header,
+            in_reply_to=self.in_reply_to,
+            references=list(self.references),
+            match_reason=self.match_reason,
+        )
+        if self.kind.from_customer:
+            _reopen_on_customer_message(ctx, ticket)
+        elif ticket.first_response_at is None:
+            ctx.change(ticket, "first_response_at", ctx.now)
+        ctx.touch(ticket)
+        return self.message_uuid
+
+
+@command("add_note")
+@dataclass(frozen=True, kw_only=True)
+class AddNote(Command):
+    ticket_id: uuid.UUID
+    body: str
+    body_html: str | None = None
+    message_uuid: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        if not self.body.strip():
+            raise CommandError("a note needs a text")
+        if ctx.session.get(Message, self.message_uuid) is not None:
+            return self.message_uuid
+        ticket = ctx.ticket(self.ticket_id)
+        _message(
+            ctx,
+            ticket,
+            MessageKind.NOTE,
+            id=self.message_uuid,
+            body_text=self.body,
+            body_html=self.body_html,
+        )
+        ctx.touch(ticket)
+        return self.message_uuid
+
+
+@command("log_call")
+@dataclass(frozen=True, kw_only=True)
+class LogCall(Command):
+    """A phone call: reached or not, and what was agreed."""
+
+    ticket_id: uuid.UUID
+    outcome: CallOutcome
+    body: str = ""
+    message_uuid: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        if ctx.session.get(Message, self.message_uuid) is not None:
+            return self.message_uuid
+        ticket = ctx.ticket(self.ticket_id)
+        _message(
+            ctx,
+            ticket,
+            MessageKind.CALL,
+            id=self.message_uuid,
+            body_text=self.body,
+            call_outcome=self.outcome,
+        )
+        if self.outcome is CallOutcome.REACHED and ticket.first_response_at is None:
+            ctx.change(ticket, "first_response_at", ctx.now)
+        ctx.touch(ticket)
+        return self.message_uuid
+
+
+def _set_status(ctx: Context, ticket: Ticket, status: Status) -> None:
+    if status == ticket.status:
+        return
+    if status not in TRANSITIONS[ticket.status]:
+        raise CommandError(f"a {ticket.status.value} ticket cannot become {status.value}")
+    if status is Status.PENDING_REMINDER and ticket.follow_up_at is None:
+        raise CommandError("set a follow-up date before parking the ticket")
+    ctx.change(ticket, "status", status)
+    if status is Status.RESOLVED:
+        ctx.change(ticket, "resolved_at", ctx.now)
+    if status in FINAL_STATUSES:
+        ctx.change(ticket, "closed_at", ctx.now)
+    if status is Status.OPEN and ticket.closed_at is not None:
+        # Reopened: the old outcome no longer describes the ticket.
+        ctx.change(ticket, "closed_at", None)
+        ctx.change(ticket, "close_outcome", None)
+        ctx.change(ticket, "close_reason", None)
+    if (
+        status is not Status.PENDING_REMINDER
+        and ticket.follow_up_at is not None
+        and (status in FINAL_STATUSES or status is Status.RESOLVED)
+    ):
+        ctx.change(ticket, "follow_up_at", None)
+
+
+@command("set_status")
+@dataclass(frozen=True, kw_only=True)
+class SetStatus(Command):
+    ticket_id: uuid.UUID
+    status: Status
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        ticket = ctx.ticket(self.ticket_id)
+        if self.status in FINAL_STATUSES:
+            outcome = Outcome.REJECTED if self.status is Status.REJECTED else Outcome.FULFILLED
+            return CloseTicket(ticket_id=self.ticket_id, outcome=outcome).apply(ctx)
+        _set_status(ctx, ticket, self.status)
+        return ticket.id
+
+
+@command("close_ticket")
+@dataclass(frozen=True, kw_only=True)
+class CloseTicket(Command):
+    """Close as fulfilled (status closed) or rejected (status rejected), with a reason."""
+
+    ticket_id: uuid.UUID
+    outcome: Outcome
+    reason: str | None = None
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        ticket = ctx.ticket(self.ticket_id)
+        if self.outcome is Outcome.REJECTED and not (self.reason or "").strip():
+            raise CommandError("rejecting a ticket needs a reason")
+        target = Status.REJECTED if self.outcome is Outcome.REJECTED else Status.CLOSED
+        _set_status(ctx, ticket, target)
+        ctx.change(ticket, "close_outcome", self.outcome)
+        ctx.change(ticket, "close_reason", (self.reason or "").strip() or None)
+        return ticket.id
+
+
+@command("assign")
+@dataclass(frozen=True, kw_only=True)
+class Assign(Command):
+    """Set or clear the assignee. `expected` makes it a compare-and-set claim."""
+
+    ticket_id: uuid.UUID
+    agent_id: uuid.UUID | None
+    expected: uuid.UUID | None = None
+    check_expected: bool = False
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        ticket = ctx.ticket(self.ticket_id)
+        if self.check_expected and ticket.assignee_id != self.expected:
+            raise CommandError("the ticket was claimed by someone else meanwhile")
+        _check_refs(ctx, None, self.agent_id)
+        if ctx.change(ticket, "assignee_id", self.agent_id) and ticket.status is Status.NEW:
+            _set_status(ctx, ticket, Status.OPEN)
+        return ticket.id
+
+
+@command("set_group")
+@dataclass(frozen=True, kw_only=True)
+class SetGroup(Command):
+    ticket_id: uuid.UUID
+    group_id: uuid.UUID | None
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        ticket = ctx.ticket(self.ticket_id)
+        _check_refs(ctx, self.group_id, None)
+        if not ctx.change(ticket, "group_id", self.group_id):
+            return ticket.id
+        if ticket.assignee_id is not None and self.group_id is not None:
+            member = ctx.session.scalar(
+                select(Membership.id).where(
+                    Membership.group_id == self.group_id,
+                    Membership.agent_id == ticket.assignee_id,
+                )
+            )
+            if member is None:
+                # The assignee does not work in the new group: the group picks anew.
+                ctx.change(ticket, "assignee_id", None)
+        return ticket.id
+
+
+@command("set_priority")
+@dataclass(frozen=True, kw_only=True)
+class SetPriority(Command):
+    ticket_id: uuid.UUID
+    priority: Priority
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        ticket = ctx.ticket(self.ticket_id)
+        ctx.change(ticket, "priority", self.priority)
+        return ticket.id
+
+
+@command("set_follow_up")
+@dataclass(frozen=True, kw_only=True)
+class SetFollowUp(Command):
+    """Park a ticket until a date (Wiedervorlage), or clear the date."""
+
+    ticket_id: uuid.UUID
+    at: datetime | None
+    park: bool = True
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        ticket = ctx.ticket(self.ticket_id)
+        if self.at is not None and self.at <= ctx.now:
+            raise CommandError("a follow-up date must lie in the future")
+        if ticket.status in FINAL_STATUSES and self.at is not None:
+            raise CommandError("a closed ticket cannot be parked; reopen it first")
+        ctx.change(ticket, "follow_up_at", self.at)
+        if self.at is not None and self.park:
+            _set_status(ctx, ticket, Status.PENDING_REMINDER)
+        elif self.at is None and ticket.status is Status.PENDING_REMINDER:
+            _set_status(ctx, ticket, Status.OPEN)
+        return ticket.id
+
+
+def _tag_named(ctx: Context, name: str, create: bool) -> Tag | None:
+    name = name.strip().lower()
+    if not name or len(name) > 80 or "," in name:
+        raise CommandError(f"not a valid tag: {name!r}")
+    tag = ctx.session.scalar(select(Tag).where(Tag.name == name))
+    if tag is None and create:
+        tag = Tag(name=name, hlc=ctx.hlc)
+        ctx.session.add(tag)
+        ctx.session.flush()
+    return tag
+
+
+@command("tag")
+@dataclass(frozen=True, kw_only=True)
+class AddTag(Command):
+    ticket_id: uuid.UUID
+    tag: str
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        ticket = ctx.ticket(self.ticket_id)
+        tag = _tag_named(ctx, self.tag, create=True)
+        assert tag is not None
+        if ctx.session.get(TicketTag, (ticket.id, tag.id)) is None:
+            ctx.session.add(TicketTag(ticket_id=ticket.id, tag_id=tag.id))
+            ctx.record(ticket, "tag", None, tag.name)
+            ctx.touch(ticket)
+        return ticket.id
+
+
+@command("untag")
+@dataclass(frozen=True, kw_only=True)
+class RemoveTag(Command):
+    ticket_id: uuid.UUID
+    tag: str
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        ticket = ctx.ticket(self.ticket_id)
+        tag = _tag_named(ctx, self.tag, create=False)
+        if tag is not None:
+            gone = ctx.session.execute(
+                delete(TicketTag).where(
+                    TicketTag.ticket_id == ticket.id, TicketTag.tag_id == tag.id
+                )
+            )
+            if getattr(gone, "rowcount", 0):
+                ctx.record(ticket, "tag", tag.name, None)
+                ctx.touch(ticket)
+        return ticket.id
+
+
+@command("add_watcher")
+@dataclass(frozen=True, kw_only=True)
+class AddWatcher(Command):
+    ticket_id: uuid.UUID
+    agent_id: uuid.UUID
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        ticket = ctx.ticket(self.ticket_id)
+        _check_refs(ctx, None, self.agent_id)
+        exists = ctx.session.scalar(
+            select(func.count())
+            .select_from(Watcher)
+            .where(Watcher.ticket_id == ticket.id, Watcher.agent_id == self.agent_id)
+        )
+        if not exists:
+            ctx.session.add(Watcher(ticket_id=ticket.id, agent_id=self.agent_id, hlc=ctx.hlc))
+            ctx.record(ticket, "watcher", None, _agent_name(ctx, self.agent_id))
+            ctx.touch(ticket)
+        return ticket.id
+
+
+@command("remove_watcher")
+@dataclass(frozen=True, kw_only=True)
+class RemoveWatcher(Command):
+    ticket_id: uuid.UUID
+    agent_id: uuid.UUID
+
+    def apply(self, ctx: Context) -> uuid.UUID:
+        ticket = ctx.ticket(self.ticket_id)
+        gone = ctx.session.execute(
+            delete(Watcher).where(Watcher.ticket_id == ticket.id, Watcher.agent_id == self.agent_id)
+        )
+        if getattr(gone, "rowcount", 0):
+            ctx.record(ticket, "watcher", _agent_name(ctx, self.agent_id), None)
+            ctx.touch(ticket)
+        return ticket.id
+
+
+def _agent_name(ctx: Context, agent_id: uuid.UUID) -> str:
+    agent = ctx.session.get(Agent, agent_id)
+    return agent.name if agent else str(agent_id)
