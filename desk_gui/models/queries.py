@@ -119,12 +119,18 @@ def _filtered(stmt: Stmt, flt: TicketFilter, session: Session) -> Stmt:
 
 
 def _text_condition(query: str, session: Session) -> Any:
+    query = _without_nul(query)
     number = re.fullmatch(r"#?(\d+)", query.strip())
     hits = select(Message.ticket_id).where(Message.seq.in_(_fts_seqs(query, session)))
     cond = or_(Ticket.subject.ilike(f"%{_escape_like(query)}%", escape="\\"), Ticket.id.in_(hits))
     if number:
         cond = or_(cond, Ticket.number == int(number.group(1)))
     return cond
+
+
+def _without_nul(query: str) -> str:
+    # PostgreSQL refuses NUL in any text parameter; it is never part of a word anyway.
+    return query.replace("\x00", " ")
 
 
 def _escape_like(value: str) -> str:
@@ -183,13 +189,19 @@ def position(session: Session, flt: TicketFilter, ticket_id: uuid.UUID) -> int |
         return None
     if not session.scalar(_filtered(select(func.count()), flt, session).where(Ticket.id == t.id)):
         return None
-    newer = _filtered(select(func.count()), flt, session).where(
-        or_(
+    # Count the rows before it in the view's own order (the same as rows_at's).
+    if flt.follow_up:
+        before = or_(
+            Ticket.follow_up_at < t.follow_up_at,
+            and_(Ticket.follow_up_at == t.follow_up_at, Ticket.id < t.id),
+        )
+    else:
+        before = or_(
             Ticket.updated_at > t.updated_at,
             and_(Ticket.updated_at == t.updated_at, Ticket.id > t.id),
         )
-    )
-    return int(session.scalar(newer) or 0)
+    ahead = _filtered(select(func.count()), flt, session).where(before)
+    return int(session.scalar(ahead) or 0)
 
 
 # --- one ticket ------------------------------------------------------------------------
@@ -287,6 +299,7 @@ def _fts_seqs(query: str, session: Session, limit: int | None = None) -> Any:
 
 def search(session: Session, query: str, limit: int = 50) -> list[SearchHit]:
     """Newest messages matching a full-text query (subjects and bodies)."""
+    query = _without_nul(query)
     if not re.search(r"\w", query):
         return []
     seqs = [r[0] for r in session.execute(_fts_seqs(query, session, limit))]
