@@ -36,7 +36,8 @@ class Sub:
 
 
 SUBCOMMANDS = (
-    Sub("init", setup.add_init_args, setup.init_store, "create or upgrade the store's schema"),
+    Sub("init", setup.add_init_args, setup.init_store,
+        "create or upgrade the store's schema; --demo adds demo data"),
     Sub("ticket list", tickets_read.add_list_args, tickets_read.list_tickets, "list tickets"),
     Sub("ticket show", tickets_read.add_show_args, tickets_read.show_ticket, "show one ticket"),
     Sub("ticket create", tickets_write.add_create_args, tickets_write.create_ticket,
@@ -65,7 +66,10 @@ def _common(writes: bool) -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, parents=[_common(False)], description="Desk service desk. "
-        "Without a subcommand: start the desktop app.")  # fmt: skip
+        "Without a subcommand: start the desktop app.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="all commands:\n" + "\n".join(f"  {s.name:<15} {s.help}" for s in SUBCOMMANDS)
+        + f"\n\n'{PROG} COMMAND --help' shows a command's options.")  # fmt: skip
     parser.add_argument(
         "--demo",
         dest="app_demo",
@@ -104,7 +108,7 @@ def _tag_values(argv: list[str]) -> list[str]:
     """Glue `--tag -y` into `--tag=-y`: argparse would take '-y' for an option."""
     out: list[str] = []
     for arg in argv:
-        if out and out[-1] == "--tag" and arg.startswith("-") and arg != "--":
+        if out and out[-1] == "--tag" and arg.startswith("-") and not arg.startswith("--"):
             out[-1] = f"--tag={arg}"
         else:
             out.append(arg)
@@ -128,9 +132,17 @@ def describe(error: BaseException, url: str | None) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:
+        _silence_stdout()  # `desk-gui ticket list | head`: the reader left, that is fine
+        return 1
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(_tag_values(list(sys.argv[1:] if argv is None else argv)))
+        args = parser.parse_args(_tag_values(argv))
     except SystemExit as e:  # usage error (2) or --help (0): argparse already printed
         return int(e.code or 0)
     if args.app_demo and getattr(args, "command", None):
@@ -141,8 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     except BrokenPipeError:
-        _silence_stdout()  # `desk-gui ticket list | head`: the reader left, that is fine
-        return 1
+        raise
     except UsageError as e:
         return _fail(str(e), 2, prog=f"{PROG} {getattr(args, 'command', '')}".strip())
     except Exception as e:
