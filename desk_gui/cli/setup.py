@@ -49,6 +49,7 @@ class Progress:
         self._start = clock()
         self._shown = 0.0
         self._wrote = False
+        self._width = 0
 
     def __call__(self, done: int, total: int) -> None:
         now = self._clock()
@@ -57,7 +58,10 @@ class Progress:
         self._shown = now
         rate = done / max(now - self._start, 1e-6)
         pct = 100 * done // total if total else 100
-        self._stream.write(f"\r{done:,}/{total:,} {self._what} ({pct}%)  {rate:,.0f}/s ")
+        line = f"{done:,}/{total:,} {self._what} ({pct}%)  {rate:,.0f}/s "
+        # Pad over the previous line's end: the rate may get shorter.
+        self._stream.write("\r" + line.ljust(self._width))
+        self._width = len(line)
         self._stream.flush()
         self._wrote = True
 
