@@ -119,7 +119,7 @@ def ticket_page(session: Session, ticket_id: uuid.UUID) -> TicketPage | None:
     if d is None:
         return None
     t = d.ticket
-    groups = dict(session.execute(select(Group.id, Group.name)).tuples().all())
+    groups = {gid: name for gid, name in session.execute(select(Group.id, Group.name))}
     contact = t.contact
     org = t.organization
     return TicketPage(

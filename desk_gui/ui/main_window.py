@@ -1,0 +1,249 @@
+"""The main window: lays out the panes and wires their signals, nothing more.
+
+Navigation on the left; on the right the ticket list above the ticket view, split so
+either can take more room. Actions come from actions.py; every pane loads its own
+data through the facade.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QToolBar,
+    QWidget,
+)
+
+from desk_gui.models import views
+from desk_gui.models.commands import Actor
+from desk_gui.models.views import Directory
+from desk_gui.sync.facade import Desk
+
+from . import i18n
+from .actions import Actions
+from .navigation import Navigation, View
+from .search_box import SearchBox
+from .status_bar import MESSAGE_MS, StatusBar
+from .tasks import Tasks
+from .ticket_list import TicketListView
+from .ticket_list_model import Column, TicketListModel
+from .ticket_view import TicketView
+
+AGENT_SETTING = "ui/agent"
+VIEW_SETTING = "ui/view"
+
+
+class MainWindow(QMainWindow):
+    ready = Signal()  # the directory is loaded and a view chosen
+    closed = Signal()
+
+    def __init__(
+        self,
+        desk: Desk,
+        settings: QSettings,
+        translations: i18n.Translations | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.settings = settings
+        self.translations = translations
+        self.directory = Directory((), ())
+        self.view: View | None = None
+        self.tasks = Tasks(self)
+        self.model = TicketListModel(desk, self.tasks, self)
+        self.list = TicketListView(self.model)
+        self.navigation = Navigation(desk, self.tasks)
+        self.ticket = TicketView(desk, self.tasks)
+        self.search = SearchBox()
+        self.status = StatusBar(desk.store)
+        self.setStatusBar(self.status)
+        self.action_table = Actions(self)
+        self._lay_out()
+        self._connect()
+        icon = i18n.resources_dir() / "icons" / "desk.svg"
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        # An explicit minimum keeps layouts from re-imposing theirs on every change
+        # (which also spams "propagateSizeHints" warnings on the offscreen platform).
+        self.setMinimumSize(960, 600)
+        self.resize(1280, 800)
+        self._restore_state()
+        self._check_language()
+        self.retranslate()
+        self.tasks.spawn(self._load_directory())
+
+    # --- composition ------------------------------------------------------------------
+
+    def _lay_out(self) -> None:
+        toolbar = QToolBar()
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.action_table["refresh"])
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(self.search)
+        self.addToolBar(toolbar)
+        self.work = QSplitter(Qt.Orientation.Vertical)
+        self.work.setObjectName("workSplitter")
+        self.work.addWidget(self.list)
+        self.work.addWidget(self.ticket)
+        self.work.setSizes([300, 430])
+        self.work.setChildrenCollapsible(False)
+        self.outer = QSplitter(Qt.Orientation.Horizontal)
+        self.outer.setObjectName("outerSplitter")
+        self.outer.addWidget(self.navigation)
+        self.outer.addWidget(self.work)
+        self.outer.setStretchFactor(1, 1)
+        self.outer.setSizes([220, 1060])
+        self.setCentralWidget(self.outer)
+
+    def _connect(self) -> None:
+        self.navigation.viewChosen.connect(self._view_chosen)
+        self.search.searchChanged.connect(self._search_changed)
+        self.list.ticketChosen.connect(self.ticket.show_ticket)
+        self.model.countChanged.connect(self.status.set_count)
+        self.status.agentChosen.connect(self._agent_chosen)
+        self.ticket.refused.connect(self._show_refusal)
+        self.tasks.failed.connect(self._show_failure)
+        self._unsubscribe_activity = self.desk.subscribe_activity(self.status.set_busy)
+
+    # --- loading ----------------------------------------------------------------------
+
+    async def _load_directory(self) -> None:
+        directory = await self.desk.read(views.directory)
+        self.directory = directory
+        agent_id = self._saved_agent(directory)
+        self._use_agent(agent_id)
+        self.status.set_agents(directory, agent_id)
+        self.ticket.set_directory(directory)
+        self.navigation.set_directory(directory, agent_id)
+        if self.navigation.current_view() is None:
+            key = str(self.settings.value(VIEW_SETTING, "mine") or "mine")
+            if not self.navigation.select(key):
+                self.navigation.select("open")
+        self.ready.emit()
+
+    def _saved_agent(self, directory: Directory) -> uuid.UUID | None:
+        saved = str(self.settings.value(AGENT_SETTING, "") or "")
+        known = {str(a.id): a.id for a in directory.agents}
+        if saved in known:
+            return known[saved]
+        return directory.agents[0].id if directory.agents else None
+
+    def _use_agent(self, agent_id: uuid.UUID | None) -> None:
+        agent = next((a for a in self.directory.agents if a.id == agent_id), None)
+        if agent is not None:
+            self.desk.actor = Actor(agent.name, agent.id)
+
+    # --- reacting ---------------------------------------------------------------------
+
+    def _view_chosen(self, view: View) -> None:
+        self.view = view
+        self.settings.setValue(VIEW_SETTING, view.key)
+        order = Qt.SortOrder.AscendingOrder if view.ascending else Qt.SortOrder.DescendingOrder
+        self.list.horizontalHeader().setSortIndicator(Column.CHANGED, order)
+        self.ticket.clear()
+        self.status.set_count(None)
+        self.model.set_filter(view.filter.with_text(self.search.query))
+        self._title()
+
+    def _search_changed(self, text: str) -> None:
+        if self.view is not None:
+            self.status.set_count(None)
+            self.model.set_filter(self.view.filter.with_text(text))
+
+    def _agent_chosen(self, agent_id: uuid.UUID) -> None:
+        self.settings.setValue(AGENT_SETTING, str(agent_id))
+        self._use_agent(agent_id)
+        self.navigation.set_agent(agent_id)
+
+    def _show_refusal(self, message: str) -> None:
+        self.status.showMessage(self.tr("Not saved: {reason}").format(reason=message), MESSAGE_MS)
+
+    def _show_failure(self, message: str) -> None:
+        self.status.showMessage(
+            self.tr("Something went wrong: {error}").format(error=message), MESSAGE_MS
+        )
+
+    # --- action handlers (named in actions.py) ------------------------------------------
+
+    def refresh(self) -> None:
+        self.tasks.spawn(self._load_directory())
+        self.model.refresh()
+        self.navigation.refresh_counts()
+        self.ticket.reload()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def choose_language(self, language: str) -> None:
+        """Switch live and remember it; an empty language follows the system."""
+        self.settings.setValue(i18n.SETTING, language)
+        if self.translations is not None:
+            self.translations.apply(language or i18n.system_language())
+        self._check_language()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Desk"),
+            self.tr("Desk: a desktop service desk with a local-first store."),
+        )
+
+    # --- language and state ---------------------------------------------------------------
+
+    def _check_language(self) -> None:
+        chosen = str(self.settings.value(i18n.SETTING, "") or "")
+        key = {"de": "lang_de", "en": "lang_en"}.get(chosen, "lang_system")
+        self.action_table[key].setChecked(True)
+
+    def retranslate(self) -> None:
+        self.action_table.retranslate()
+        self.model.retranslate()
+        self._title()
+
+    def _title(self) -> None:
+        if self.view is None:
+            self.setWindowTitle(self.tr("Desk"))
+        else:
+            title = self.navigation.title(self.view)
+            self.setWindowTitle(self.tr("{view} — Desk").format(view=title))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _restore_state(self) -> None:
+        for key, splitter in (("ui/outer", self.outer), ("ui/work", self.work)):
+            state = self.settings.value(key)
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+        geometry = self.settings.value("ui/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("ui/geometry", self.saveGeometry())
+        self.settings.setValue("ui/outer", self.outer.saveState())
+        self.settings.setValue("ui/work", self.work.saveState())
+        self.shutdown()
+        super().closeEvent(event)
+        self.closed.emit()
+
+    def shutdown(self) -> None:
+        """Stop listening and cancel background work (the desk itself is the caller's)."""
+        self._unsubscribe_activity()
+        self.model.shutdown()
+        self.navigation.shutdown()
+        self.ticket.shutdown()
+        self.tasks.cancel_all()
