@@ -104,16 +104,14 @@ def outbox(store: Store) -> list[OutboxCommand]:
         return list(s.scalars(select(OutboxCommand).order_by(OutboxCommand.seq)))
 
 
-def run(
-    store: Store, cmd: Command, ticket_id: uuid.UUID | None = None, actor: Actor | None = None
-) -> tuple[Any, History]:
+def run(store: Store, cmd: Command, actor: Actor | None = None) -> tuple[Any, History]:
     """Execute a command that must succeed; returns its result and the history it wrote.
 
     Checks the outbox: exactly one new row, carrying this command, that decodes back to it.
     """
     before = outbox(store)
-    tid = ticket_id or getattr(cmd, "ticket_id", None)
-    seen = history_ids(store, tid) if tid else set()
+    tid: uuid.UUID = cmd.ticket_id  # type: ignore[attr-defined]  (every command has one)
+    seen = history_ids(store, tid)
     result = execute(store, cmd, actor) if actor else execute(store, cmd)
     after = outbox(store)
     assert len(after) == len(before) + 1, "exactly one outbox row per command"
@@ -121,7 +119,6 @@ def run(
     assert row.name == cmd.name
     assert from_payload(row.name, row.payload) == cmd
     assert row.hlc and row.actor == (actor.name if actor else "system")
-    tid = tid or result
     return result, history_since(store, tid, seen)
 
 
