@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,3 +126,120 @@ def start_postgres() -> PostgresCluster | str:
     cluster = PostgresCluster(bindir, root, free_port())
     cluster.start()
     return cluster
+
+
+DOVECOT_CONF = """\
+instance_name = desk-test-{port}
+protocols = imap
+listen = 127.0.0.1
+base_dir = {root}/run
+state_dir = {root}/lib
+log_path = {root}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = {internal_user}
+default_login_user = {login_user}
+default_internal_group = {internal_group}
+first_valid_uid = 1
+mail_location = maildir:~/Maildir
+mail_fsync = never
+# Any user name logs in with the one test password and gets a mailbox of its own, so
+# every test can take a fresh account without touching the server's configuration.
+passdb {{
+  driver = static
+  args = password={password}
+}}
+userdb {{
+  driver = static
+  args = uid={mail_user} gid={mail_group} home={root}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+  {chroot}
+}}
+service anvil {{
+  {chroot}
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Sent {{
+    special_use = \\Sent
+    auto = subscribe
+  }}
+}}
+"""
+
+
+@dataclass
+class Dovecot:
+    """A private Dovecot IMAP server on loopback; any user name is a fresh account."""
+
+    root: Path
+    port: int
+    binary: str
+
+    password: str = "secret"
+
+    def stop(self) -> None:
+        pid_file = self.root / "run" / "master.pid"
+        if pid_file.exists():
+            subprocess.run(["kill", pid_file.read_text().strip()], capture_output=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def start_dovecot() -> Dovecot | str:
+    binary = shutil.which("dovecot") or (
+        "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
+    )
+    if binary is None:
+        return "Dovecot not found (apt-get install dovecot-imapd)"
+    root = Path(tempfile.mkdtemp(prefix="desk-imap-"))
+    root.chmod(0o755)
+    for sub in ("run", "lib", "mail"):
+        (root / sub).mkdir()
+    port = free_port()
+    if os.geteuid() == 0:
+        values = {
+            "internal_user": "dovecot",
+            "login_user": "dovenull",
+            "internal_group": "dovecot",
+            "mail_user": "nobody",
+            "mail_group": "nogroup",
+            "chroot": "",
+        }
+        shutil.chown(root / "mail", "nobody", "nogroup")
+    else:
+        import grp
+        import pwd
+
+        me = pwd.getpwuid(os.getuid()).pw_name
+        group = grp.getgrgid(os.getgid()).gr_name
+        values = {
+            "internal_user": me,
+            "login_user": me,
+            "internal_group": group,
+            "mail_user": me,
+            "mail_group": group,
+            "chroot": "chroot =",
+        }
+    conf = root / "dovecot.conf"
+    conf.write_text(DOVECOT_CONF.format(root=root, port=port, password="secret", **values))
+    # The daemon keeps inherited pipes open: give it files, or run() waits forever.
+    with (root / "start.log").open("wb") as out:
+        subprocess.run(
+            [binary, "-c", str(conf)], check=True, stdout=out, stderr=out, stdin=subprocess.DEVNULL
+        )
+    for _ in range(100):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    return Dovecot(root, port, binary)

@@ -3,6 +3,8 @@
 from .base import Base, utcnow
 from .blob import Blob, BlobChunk
 from .history import HistoryEntry
+from .inbound import InboundMail, InboundState, IntakeRule, SpamList
+from .lease import Lease
 from .mailbox import Mailbox, MailboxState, Security
 from .message import Attachment, CallOutcome, Message, MessageKind
 from .meta import Counter, Setting
@@ -52,6 +54,10 @@ __all__ = [
     "Counter",
     "Group",
     "HistoryEntry",
+    "InboundMail",
+    "InboundState",
+    "IntakeRule",
+    "Lease",
     "Mailbox",
     "MailboxState",
     "Membership",
@@ -66,6 +72,7 @@ __all__ = [
     "Security",
     "Setting",
     "SlaPolicy",
+    "SpamList",
     "Status",
     "Tag",
     "Ticket",

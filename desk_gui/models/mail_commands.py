@@ -1,0 +1,129 @@
+"""The command that turns one fetched, parsed mail into a ticket or a thread entry.
+
+The mail engine stores the raw bytes and attachments as blobs, works out the thread,
+and then runs this command in the same transaction as the exactly-once ledger row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from .commands import (
+    AddTag,
+    Command,
+    CommandError,
+    Context,
+    CreateTicket,
+    _message,
+    _reopen_on_customer_message,
+    command,
+    contact_for,
+)
+from .message import Attachment, Message, MessageKind
+from .party import Agent, ContactAddress
+from .ticket import Channel, Priority
+
+
+@command("receive_mail")
+@dataclass(frozen=True, kw_only=True)
+class ReceiveMail(Command):
+    ticket_id: uuid.UUID | None  # None: open a new ticket
+    subject: str
+    from_addr: str | None
+    from_name: str | None = None
+    to_addrs: tuple[str, ...] = ()
+    cc_addrs: tuple[str, ...] = ()
+    body_text: str = ""
+    body_html: str | None = None
+    message_id_header: str | None = None
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    raw_sha256: str | None = None
+    parse_error: str | None = None
+    match_reason: str = "new ticket"
+    group_id: uuid.UUID | None = None
+    priority: Priority | None = None
+    tags: tuple[str, ...] = ()
+    # Each: {"blob": sha, "filename", "content_type", "size", "content_id", "inline"}
+    attachments: tuple[dict[str, Any], ...] = ()
+    new_ticket_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    message_uuid: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def apply(self, ctx: Context) -> tuple[uuid.UUID, uuid.UUID]:
+        if (existing := ctx.session.get(Message, self.message_uuid)) is not None:
+            return existing.ticket_id, existing.id
+        sender = _valid_or_none(self.from_addr)
+        if self.ticket_id is None:
+            ticket_id = CreateTicket(
+                subject=self.subject.strip() or "(no subject)",
+                body=self.body_text,
+                body_html=self.body_html,
+                from_addr=sender,
+                from_name=self.from_name,
+                channel=Channel.MAIL,
+                priority=self.priority or Priority.NORMAL,
+                group_id=self.group_id,
+                message_id_header=self.message_id_header,
+                ticket_id=self.new_ticket_id,
+                message_uuid=self.message_uuid,
+            ).apply(ctx)
+            msg = ctx.session.get(Message, self.message_uuid)
+            assert msg is not None
+        else:
+            ticket = ctx.ticket(self.ticket_id)
+            ticket_id = ticket.id
+            if sender and not _known(ctx, sender):
+                contact_for(ctx, sender, self.from_name)
+            msg = _message(ctx, ticket, MessageKind.INBOUND_MAIL, id=self.message_uuid)
+            _reopen_on_customer_message(ctx, ticket)
+            ctx.touch(ticket)
+        msg.subject = self.subject
+        msg.from_addr = sender or self.from_addr
+        msg.to_addrs, msg.cc_addrs = list(self.to_addrs), list(self.cc_addrs)
+        msg.body_text, msg.body_html = self.body_text, self.body_html
+        msg.message_id_header, msg.in_reply_to = self.message_id_header, self.in_reply_to
+        msg.references, msg.raw_sha256 = list(self.references), self.raw_sha256
+        msg.parse_error, msg.match_reason = self.parse_error, self.match_reason
+        for a in self.attachments:
+            ctx.session.add(
+                Attachment(
+                    message_id=msg.id,
+                    blob_sha256=a["blob"],
+                    filename=a["filename"],
+                    content_type=a["content_type"],
+                    size=a["size"],
+                    content_id=a.get("content_id"),
+                    inline=bool(a.get("inline")),
+                    hlc=ctx.hlc,
+                )
+            )
+        for tag in self.tags:
+            AddTag(ticket_id=ticket_id, tag=tag).apply(ctx)
+        return ticket_id, msg.id
+
+
+def _valid_or_none(address: str | None) -> str | None:
+    from .commands import normalize_address
+
+    if not address:
+        return None
+    try:
+        return normalize_address(address)
+    except CommandError:
+        return None  # a broken From: still gets its mail stored, just without a contact
+
+
+def _known(ctx: Context, address: str) -> bool:
+    return (
+        ctx.session.scalar(select(ContactAddress.id).where(ContactAddress.address == address))
+        is not None
+    )
+
+
+def agent_by_address(ctx_session: Any, address: str) -> Agent | None:
+    found: Agent | None = ctx_session.scalar(select(Agent).where(Agent.email == address))
+    return found

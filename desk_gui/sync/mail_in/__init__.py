@@ -1,0 +1,1 @@
+"""Mail in: IMAP mailboxes to tickets, exactly once."""

@@ -1,0 +1,160 @@
+"""From a parsed mail to the ReceiveMail command: thread, spam, loops, rules, attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk_gui.models import blob
+from desk_gui.models.inbound import InboundState, IntakeRule, SpamList
+from desk_gui.models.mail_commands import ReceiveMail
+from desk_gui.models.mailbox import Mailbox
+from desk_gui.models.party import Agent, Group
+from desk_gui.models.ticket import Priority
+
+from ..mime.model import Address, ParsedMessage, ParseFailure
+from . import threads
+
+SPAM_SCORE_THRESHOLD = 5.0
+LOOP_TAGS = {"auto_reply": "auto-reply", "bounce": "bounce", "list": "bulk", "bulk": "bulk"}
+
+
+def command_for(
+    session: Session, mailbox: Mailbox, parsed: ParsedMessage | ParseFailure, sha: str
+) -> tuple[ReceiveMail | None, InboundState, str | None]:
+    """The command to run for a mail, its ledger state, and a detail for the ledger."""
+    if isinstance(parsed, ParseFailure):
+        return _unparseable(session, mailbox, parsed, sha), InboundState.PARSE_ERROR, parsed.reason
+    if (why := spam_reason(session, parsed)) is not None:
+        return None, InboundState.SPAM, why
+    sender = _customer(session, parsed)
+    found = _thread(session, parsed)
+    rules = _rule_actions(session, mailbox, parsed) if found.ticket_id is None else {}
+    tags = list(rules.get("tags", []))
+    if parsed.loop is not None:
+        tags.append(LOOP_TAGS[parsed.loop.value])
+    cmd = ReceiveMail(
+        ticket_id=found.ticket_id,
+        subject=parsed.subject,
+        from_addr=sender.addr,
+        from_name=sender.name or None,
+        to_addrs=tuple(parsed.to_addrs),
+        cc_addrs=tuple(parsed.cc_addrs),
+        body_text=parsed.body_text,
+        body_html=parsed.body_html_sanitized,
+        message_id_header=parsed.message_id,
+        in_reply_to=parsed.in_reply_to,
+        references=parsed.references,
+        raw_sha256=sha,
+        match_reason=found.reason
+        + (f"; forwarded by {parsed.from_addr}" if sender.addr != parsed.from_addr else ""),
+        group_id=rules.get("group_id", mailbox.group_id) if found.ticket_id is None else None,
+        priority=rules.get("priority"),
+        tags=tuple(tags),
+        attachments=tuple(_store_attachments(session, parsed)),
+    )
+    state = InboundState.LOOP if parsed.loop is not None else InboundState.TICKETED
+    return cmd, state, parsed.loop.value if parsed.loop else None
+
+
+def _unparseable(
+    session: Session, mailbox: Mailbox, failure: ParseFailure, sha: str
+) -> ReceiveMail:
+    found = threads.by_subject(session, failure.subject) or threads.Match(None, "new ticket")
+    return ReceiveMail(
+        ticket_id=found.ticket_id,
+        subject=failure.subject or "(unreadable mail)",
+        from_addr=failure.from_addr,
+        raw_sha256=sha,
+        parse_error=failure.reason,
+        body_text="",
+        match_reason=found.reason,
+        group_id=mailbox.group_id if found.ticket_id is None else None,
+        tags=("parse-error",),
+    )
+
+
+def spam_reason(session: Session, parsed: ParsedMessage) -> str | None:
+    if parsed.spam_flag:
+        return "X-Spam-Flag: YES"
+    if parsed.spam_score is not None and parsed.spam_score >= SPAM_SCORE_THRESHOLD:
+        return f"spam score {parsed.spam_score:g} >= {SPAM_SCORE_THRESHOLD:g}"
+    if parsed.from_addr:
+        domain = parsed.from_addr.rsplit("@", 1)[-1]
+        blocked = session.scalar(
+            select(SpamList.entry).where(SpamList.entry.in_([parsed.from_addr, domain]))
+        )
+        if blocked is not None:
+            return f"sender blocked ({blocked})"
+    return None
+
+
+def _customer(session: Session, parsed: ParsedMessage) -> Address:
+    """The customer: the original sender when one of our agents forwarded the mail."""
+    sender = Address(parsed.from_name, parsed.from_addr or "")
+    if parsed.forwarded_from is None or not parsed.from_addr:
+        return sender
+    is_agent = session.scalar(select(Agent.id).where(Agent.email == parsed.from_addr))
+    return parsed.forwarded_from if is_agent is not None else sender
+
+
+def _thread(session: Session, parsed: ParsedMessage) -> threads.Match:
+    found = threads.by_headers(session, parsed.in_reply_to, parsed.references)
+    if found is None and parsed.is_bounce:
+        # A bounce answers the mail it returns: thread it by that mail's Message-ID.
+        for original in parsed.attached_messages:
+            if original.message_id:
+                found = threads.by_headers(session, original.message_id, ())
+                if found:
+                    break
+    return found or threads.by_subject(session, parsed.subject) or threads.Match(None, "new ticket")
+
+
+def _rule_actions(session: Session, mailbox: Mailbox, parsed: ParsedMessage) -> dict[str, Any]:
+    """The first matching intake rule's actions, resolved to ids and enums."""
+    haystack = f"{parsed.subject}\n{parsed.body_text}".lower()
+    sender = (parsed.from_addr or "").lower()
+    rules = session.scalars(
+        select(IntakeRule).where(IntakeRule.active.is_(True)).order_by(IntakeRule.position)
+    )
+    for rule in rules:
+        cond = rule.conditions
+        if "keyword" in cond and str(cond["keyword"]).lower() not in haystack:
+            continue
+        if "sender" in cond and str(cond["sender"]).lower() not in sender:
+            continue
+        if "mailbox" in cond and cond["mailbox"] != mailbox.name:
+            continue
+        return _resolve(session, rule.actions)
+    return {}
+
+
+def _resolve(session: Session, actions: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"tags": list(actions.get("tags", []))}
+    if "group" in actions:
+        group = session.scalar(select(Group.id).where(Group.name == actions["group"]))
+        if group is not None:
+            out["group_id"] = group
+    if "priority" in actions:
+        out["priority"] = Priority(actions["priority"])
+    return out
+
+
+def _store_attachments(session: Session, parsed: ParsedMessage) -> list[dict[str, Any]]:
+    stored = []
+    for att in parsed.attachments:
+        with att.open() as stream:
+            sha, size = blob.put_stream(session, stream)
+        stored.append(
+            {
+                "blob": sha,
+                "filename": att.filename,
+                "content_type": att.content_type,
+                "size": size,
+                "content_id": att.content_id,
+                "inline": att.inline,
+            }
+        )
+    return stored
