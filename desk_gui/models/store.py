@@ -12,17 +12,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from .hlc import HybridClock
 from .meta import get_setting, put_setting
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 APP_NAME = "desk"
 
@@ -74,6 +75,10 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(connection: Connection) -> Config:
+    # Imported here: Alembic costs a third of a CLI call's start-up and most calls
+    # never migrate.
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(files("desk_gui.models") / "migrations"))
     cfg.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
@@ -97,8 +102,11 @@ class Store:
         return self.engine.dialect.name
 
     def migrate(self) -> None:
+        from alembic import command
+
         with self._write_engine.begin() as conn:
-            command.upgrade(alembic_config(conn), "head")
+            # "heads": feature branches of the schema may land side by side until merged.
+            command.upgrade(alembic_config(conn), "heads")
 
     def is_migrated(self) -> bool:
         return inspect(self.engine).has_table("tickets")
