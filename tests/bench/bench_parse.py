@@ -24,9 +24,28 @@ from email.utils import format_datetime, make_msgid
 from desk_gui.sync.mime import parse_message
 
 _WORDS = [
-    "Drucker", "Rechnung", "Lieferung", "Übergabe", "Störung", "Passwort", "zurücksetzen",
-    "bitte", "dringend", "Grüße", "Server", "Zugang", "Konto", "Bestellung", "Termin",
-    "Rückruf", "invoice", "printer", "broken", "thanks", "meeting", "update",
+    "Drucker",
+    "Rechnung",
+    "Lieferung",
+    "Übergabe",
+    "Störung",
+    "Passwort",
+    "zurücksetzen",
+    "bitte",
+    "dringend",
+    "Grüße",
+    "Server",
+    "Zugang",
+    "Konto",
+    "Bestellung",
+    "Termin",
+    "Rückruf",
+    "invoice",
+    "printer",
+    "broken",
+    "thanks",
+    "meeting",
+    "update",
 ]
 
 
@@ -50,11 +69,17 @@ def generate(count: int, seed: int = 1) -> list[bytes]:
         msg.set_content(body)
         if kind == 1:
             html = "".join(f"<p>{line}</p>" for line in body.split("\n"))
-            msg.add_alternative(f"<html><body>{html}<img src='https://t.example/p.gif'>"
-                                "</body></html>", subtype="html")
+            msg.add_alternative(
+                f"<html><body>{html}<img src='https://t.example/p.gif'></body></html>",
+                subtype="html",
+            )
         elif kind == 2:
-            msg.add_attachment(rng.randbytes(20 * 1024), maintype="application",
-                               subtype="pdf", filename="Rechnung März.pdf")
+            msg.add_attachment(
+                rng.randbytes(20 * 1024),
+                maintype="application",
+                subtype="pdf",
+                filename="Rechnung März.pdf",
+            )
         out.append(msg.as_bytes())
     return out
 
@@ -86,8 +111,10 @@ def main() -> None:
     args = ap.parse_args()
     raws = generate(args.count)
     size = sum(map(len, raws)) / len(raws) / 1024
-    print(f"{len(raws)} messages, mean {size:.1f} KB, 1/3 plain, 1/3 HTML, 1/3 20 KB "
-          f"attachment; median of {args.rounds} rounds, one core (pid {os.getpid()})")
+    print(
+        f"{len(raws)} messages, mean {size:.1f} KB, 1/3 plain, 1/3 HTML, 1/3 20 KB "
+        f"attachment; median of {args.rounds} rounds, one core (pid {os.getpid()})"
+    )
     ours = measure(parse_message, raws, args.rounds)
     base = measure(baseline, raws, args.rounds)
     bare = measure(compat32_subject, raws, args.rounds)
@@ -103,8 +130,12 @@ def main() -> None:
     big = EmailMessage()
     big["From"], big["To"], big["Subject"] = "a@example.com", "b@example.com", "scan"
     big.set_content("see scan")
-    big.add_attachment(random.Random(2).randbytes(5 * 1024 * 1024), maintype="application",
-                       subtype="pdf", filename="scan.pdf")
+    big.add_attachment(
+        random.Random(2).randbytes(5 * 1024 * 1024),
+        maintype="application",
+        subtype="pdf",
+        filename="scan.pdf",
+    )
     raw = big.as_bytes()
     start = time.perf_counter()
     parse_message(raw)
@@ -113,8 +144,10 @@ def main() -> None:
     parse_message(raw)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    print(f"  5 MB attachment ({len(raw) / 2**20:.1f} MB raw): {elapsed * 1000:.0f} ms, "
-          f"peak Python allocations {peak / 2**20:.0f} MB")
+    print(
+        f"  5 MB attachment ({len(raw) / 2**20:.1f} MB raw): {elapsed * 1000:.0f} ms, "
+        f"peak Python allocations {peak / 2**20:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -62,17 +62,41 @@ _ALIASES: dict[str, str] = {
 }
 
 # Declared placeholders that mean "unknown".
-_UNKNOWN = frozenset({
-    "", "unknown", "unknown-8bit", "x-unknown", "x-user-defined", "default", "charset",
-    "none", "us", "8bit", "binary",
-})
+_UNKNOWN = frozenset(
+    {
+        "",
+        "unknown",
+        "unknown-8bit",
+        "x-unknown",
+        "x-user-defined",
+        "default",
+        "charset",
+        "none",
+        "us",
+        "8bit",
+        "binary",
+    }
+)
 
 # Python codecs that are not text encodings, or that no mail should be allowed to pick.
-_REFUSED = frozenset({
-    "idna", "punycode", "unicode_escape", "raw_unicode_escape", "undefined", "mbcs", "oem",
-    "base64_codec", "hex_codec", "quopri_codec", "rot_13", "uu_codec", "zlib_codec",
-    "bz2_codec",
-})
+_REFUSED = frozenset(
+    {
+        "idna",
+        "punycode",
+        "unicode_escape",
+        "raw_unicode_escape",
+        "undefined",
+        "mbcs",
+        "oem",
+        "base64_codec",
+        "hex_codec",
+        "quopri_codec",
+        "rot_13",
+        "uu_codec",
+        "zlib_codec",
+        "bz2_codec",
+    }
+)
 
 # Single-byte Latin charsets: if bytes declared so are valid UTF-8 with non-ASCII in
 # them, they are UTF-8 (a Latin-1 text forming valid UTF-8 sequences is vanishingly rare).

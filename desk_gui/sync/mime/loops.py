@@ -73,6 +73,7 @@ def classify_headers(headers: Mapping[str, str]) -> LoopKind | None:
 
     Precedence: bounce (strong signals), auto-reply, bounce by null Return-Path, list, bulk.
     """
+
     def get(name: str) -> str:
         return (headers.get(name) or "").strip()
 
@@ -131,13 +132,66 @@ def classify_loop(msg: ParsedMessage | Message | Mapping[str, str]) -> LoopKind 
 # ---------------------------------------------------------------------------- subjects
 
 _PREFIX_WORDS = (
-    "re", "aw", "wg", "sv", "vs", "tr", "fwd", "fw", "antw", "antwort", "rif", "r", "res",
-    "enc", "odp", "pd", "fs", "vb", "ynt", "ilt", "atb", "vl", "doorst", "wtr", "rv", "reply",
-    "forward", "trans", "πρθ", "απ", "σχετ", "回复", "回覆", "转发", "轉寄", "答复", "ilet",
+    "re",
+    "aw",
+    "wg",
+    "sv",
+    "vs",
+    "tr",
+    "fwd",
+    "fw",
+    "antw",
+    "antwort",
+    "rif",
+    "r",
+    "res",
+    "enc",
+    "odp",
+    "pd",
+    "fs",
+    "vb",
+    "ynt",
+    "ilt",
+    "atb",
+    "vl",
+    "doorst",
+    "wtr",
+    "rv",
+    "reply",
+    "forward",
+    "trans",
+    "πρθ",
+    "απ",
+    "σχετ",
+    "回复",
+    "回覆",
+    "转发",
+    "轉寄",
+    "答复",
+    "ilet",
 )
 _FORWARD_WORDS = frozenset(
-    {"wg", "fwd", "fw", "tr", "vs", "doorst", "wtr", "rv", "enc", "pd", "vl", "fs", "trans",
-     "forward", "ilt", "ilet", "转发", "轉寄", "πρθ"}
+    {
+        "wg",
+        "fwd",
+        "fw",
+        "tr",
+        "vs",
+        "doorst",
+        "wtr",
+        "rv",
+        "enc",
+        "pd",
+        "vl",
+        "fs",
+        "trans",
+        "forward",
+        "ilt",
+        "ilet",
+        "转发",
+        "轉寄",
+        "πρθ",
+    }
 )
 _PREFIX = re.compile(
     r"^\s*(?:\[[^\]\[#]{0,40}\]\s*)?"  # a list tag like [support] in front of the prefix

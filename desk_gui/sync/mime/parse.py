@@ -44,11 +44,28 @@ MAX_EMBEDDED = 5  # message/rfc822 inside message/rfc822 ...
 
 _PARSER = BytesParser(policy=compat32)
 _CHUNK = 1 << 16
-_MAIL_HEADERS = frozenset({
-    "from", "to", "cc", "subject", "date", "message-id", "received", "return-path",
-    "content-type", "mime-version", "delivered-to", "sender", "reply-to", "in-reply-to",
-    "references", "x-mailer", "user-agent", "bcc",
-})
+_MAIL_HEADERS = frozenset(
+    {
+        "from",
+        "to",
+        "cc",
+        "subject",
+        "date",
+        "message-id",
+        "received",
+        "return-path",
+        "content-type",
+        "mime-version",
+        "delivered-to",
+        "sender",
+        "reply-to",
+        "in-reply-to",
+        "references",
+        "x-mailer",
+        "user-agent",
+        "bcc",
+    }
+)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
@@ -126,8 +143,9 @@ class _Headers:
     def __init__(self, msg: Message) -> None:
         values: dict[str, list[str]] = {}
         for name, value in msg.raw_items():
-            values.setdefault(name.lower(), []).append(value if isinstance(value, str)
-                                                       else str(value))
+            values.setdefault(name.lower(), []).append(
+                value if isinstance(value, str) else str(value)
+            )
         self.values = values
 
     def get(self, name: str) -> str | None:
@@ -281,8 +299,14 @@ def _default_filename(ctype: str, index: int, subject: str = "") -> str:
 class _Att:
     __slots__ = ("content_id", "ctype", "data", "disposition", "filename")
 
-    def __init__(self, filename: str, ctype: str, disposition: str | None,
-                 content_id: str | None, data: bytes) -> None:
+    def __init__(
+        self,
+        filename: str,
+        ctype: str,
+        disposition: str | None,
+        content_id: str | None,
+        data: bytes,
+    ) -> None:
         self.filename = filename
         self.ctype = ctype
         self.disposition = disposition
@@ -400,7 +424,8 @@ class _Walker:
         text, used, honoured = decode_bytes(data, charset)
         if not honoured:
             self.warnings.append(
-                f"{ctype}: charset {charset!r} wrong or unknown, read as {used}" if charset
+                f"{ctype}: charset {charset!r} wrong or unknown, read as {used}"
+                if charset
                 else f"{ctype}: 8-bit text without charset, read as {used}"
             )
         if "\r" in text:
@@ -433,8 +458,15 @@ class _Walker:
                 self.messages.append(_build(headers, self.depth + 1))
         self.add(part, ctype, disposition, _safe_filename(filename), data)
 
-    def add(self, part: Message, ctype: str, disposition: str | None, filename: str | None,
-            data: bytes, subject: str = "") -> None:
+    def add(
+        self,
+        part: Message,
+        ctype: str,
+        disposition: str | None,
+        filename: str | None,
+        data: bytes,
+        subject: str = "",
+    ) -> None:
         name = filename or _default_filename(ctype, self.counter[0], subject)
         self.atts.append(_Att(name, ctype, disposition, _content_id(part), data))
 
@@ -454,8 +486,9 @@ class _Walker:
         else:
             self.warnings.append("message/rfc822 nested too deeply; kept as attachment only")
         filename = _param(part, "filename", "content-disposition") or _param(part, "name")
-        self.add(part, ctype, part.get_content_disposition(), _safe_filename(filename), data,
-                 subject)
+        self.add(
+            part, ctype, part.get_content_disposition(), _safe_filename(filename), data, subject
+        )
 
     def other_message(self, part: Message, ctype: str) -> None:
         """message/delivery-status and friends (compat32 parses them into blocks)."""
@@ -497,8 +530,7 @@ def _build(msg: Message, depth: int, counter: list[int] | None = None) -> Parsed
         for a in walker.atts
     )
 
-    loop_headers = {name: value for name in LOOP_HEADERS
-                    if (value := h.plain(name)) is not None}
+    loop_headers = {name: value for name in LOOP_HEADERS if (value := h.plain(name)) is not None}
     if "subject" in loop_headers:
         loop_headers["subject"] = subject
     loop = classify_headers(loop_headers)

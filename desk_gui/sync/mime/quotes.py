@@ -103,9 +103,13 @@ def split_quoted_text(text: str, subject: str = "") -> tuple[str, str]:
         if _quoted(line):
             seen_quote = True
             continue
-        strong = bool(_SEPARATOR.match(line)) or _header_block(lines, i) or (
-            bool(_UNDERSCORES.match(line))
-            and any(_header_block(lines, j) for j in range(i + 1, min(i + 3, len(lines))))
+        strong = (
+            bool(_SEPARATOR.match(line))
+            or _header_block(lines, i)
+            or (
+                bool(_UNDERSCORES.match(line))
+                and any(_header_block(lines, j) for j in range(i + 1, min(i + 3, len(lines))))
+            )
         )
         if strong:
             if _forward_near(lines, i):

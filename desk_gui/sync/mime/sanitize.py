@@ -27,8 +27,22 @@ __all__ = [
 ]
 
 _TAGS = (set(nh3.ALLOWED_TAGS) | {"font", "tfoot"}) - {"map", "area"}
-_CLEAN_CONTENT = {"script", "style", "title", "xml", "template", "noscript", "object",
-                  "embed", "iframe", "frameset", "svg", "math", "select", "textarea"}
+_CLEAN_CONTENT = {
+    "script",
+    "style",
+    "title",
+    "xml",
+    "template",
+    "noscript",
+    "object",
+    "embed",
+    "iframe",
+    "frameset",
+    "svg",
+    "math",
+    "select",
+    "textarea",
+}
 _ATTRIBUTES: dict[str, set[str]] = {
     "*": {"title", "dir", "lang", "align", "valign", "style", "width", "height", "bgcolor"},
     "a": {"href", "name"},
@@ -52,21 +66,66 @@ _TAG_ATTRIBUTE_VALUES = {
     "div": {"id": {"divRplyFwdMsg", "appendonsend"}},
 }
 _CLASSES = {
-    "div": {"gmail_quote", "gmail_quote_container", "gmail_attr", "moz-cite-prefix",
-            "yahoo_quoted", "moz-signature", "gmail_signature"},
+    "div": {
+        "gmail_quote",
+        "gmail_quote_container",
+        "gmail_attr",
+        "moz-cite-prefix",
+        "yahoo_quoted",
+        "moz-signature",
+        "gmail_signature",
+    },
     "blockquote": {"gmail_quote"},
     "pre": {"moz-signature"},
 }
 _STYLE_PROPERTIES = {
-    "color", "background-color", "font", "font-family", "font-size", "font-style",
-    "font-weight", "font-variant", "text-align", "text-decoration", "text-indent",
-    "text-transform", "letter-spacing", "word-spacing", "line-height", "vertical-align",
-    "white-space", "direction", "margin", "margin-top", "margin-right", "margin-bottom",
-    "margin-left", "padding", "padding-top", "padding-right", "padding-bottom",
-    "padding-left", "border", "border-top", "border-right", "border-bottom", "border-left",
-    "border-color", "border-style", "border-width", "border-collapse", "border-spacing",
-    "border-radius", "width", "height", "max-width", "min-width", "max-height",
-    "min-height", "list-style-type", "table-layout",
+    "color",
+    "background-color",
+    "font",
+    "font-family",
+    "font-size",
+    "font-style",
+    "font-weight",
+    "font-variant",
+    "text-align",
+    "text-decoration",
+    "text-indent",
+    "text-transform",
+    "letter-spacing",
+    "word-spacing",
+    "line-height",
+    "vertical-align",
+    "white-space",
+    "direction",
+    "margin",
+    "margin-top",
+    "margin-right",
+    "margin-bottom",
+    "margin-left",
+    "padding",
+    "padding-top",
+    "padding-right",
+    "padding-bottom",
+    "padding-left",
+    "border",
+    "border-top",
+    "border-right",
+    "border-bottom",
+    "border-left",
+    "border-color",
+    "border-style",
+    "border-width",
+    "border-collapse",
+    "border-spacing",
+    "border-radius",
+    "width",
+    "height",
+    "max-width",
+    "min-width",
+    "max-height",
+    "min-height",
+    "list-style-type",
+    "table-layout",
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel", "cid", "data"}
 _DATA_IMAGE = re.compile(r"^data:image/(?:png|gif|jpe?g|webp|bmp);base64,", re.I)
@@ -168,6 +227,7 @@ def blocked_image_count(sanitized_html: str) -> int:
 
 def unblock_remote_images(sanitized_html: str) -> str:
     """Restore the images `sanitize_html` blocked (after the agent asked for them)."""
+
     def fix(m: re.Match[str]) -> str:
         tag = m.group(0)
         if ' src="' in tag or ' data-remote-src="' not in tag:
@@ -202,6 +262,7 @@ def rewrite_cid_urls(sanitized_html: str, url_for: Callable[[str], str | None]) 
 
     `url_for` gets the Content-ID without angle brackets; returning None leaves the URL.
     """
+
     def fix(m: re.Match[str]) -> str:
         url = url_for(_cid_key(m.group(2)))
         if url is None:
@@ -243,13 +304,36 @@ def plain_to_html(text: str) -> str:
 
 # ---------------------------------------------------------------------------- HTML → text
 
-_BLOCK = frozenset({
-    "address", "article", "aside", "center", "dd", "details", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "header", "hr", "li", "main", "nav", "section",
-    "summary", "tr", "caption",
-})
-_PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre",
-                        "blockquote"})
+_BLOCK = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "center",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "section",
+        "summary",
+        "tr",
+        "caption",
+    }
+)
+_PARAGRAPH = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre", "blockquote"}
+)
 _SKIP = frozenset({"script", "style", "head", "title", "xml", "template", "noscript", "svg"})
 _SPACES = re.compile(r"[ \t\r\n\f\v\u200b]+")
 _BLANKS = re.compile(r"\n{3,}")

@@ -167,8 +167,9 @@ def test_gmail_inline_forward_names_the_customer(corpus: Load) -> None:
 
 def test_outlook_inline_forward_de_names_the_customer(corpus: Load) -> None:
     msg = corpus("outlook_forward_inline_de.eml")
-    assert msg.forwarded_from == Address("Einkauf | Müller & Söhne GmbH",
-                                         "einkauf@mueller-soehne.de")
+    assert msg.forwarded_from == Address(
+        "Einkauf | Müller & Söhne GmbH", "einkauf@mueller-soehne.de"
+    )
     assert split_quoted_text(msg.body_text, msg.subject)[1] == ""
 
 
@@ -343,8 +344,7 @@ def test_nested_multiparts(corpus: Load) -> None:
     assert msg.body_text == "Plain body."
     assert msg.body_html_sanitized == '<p>HTML body <img src="cid:pic1"></p>'
     kinds = [(a.content_type, a.inline) for a in msg.attachments]
-    assert kinds == [("image/png", True), ("application/pdf", False),
-                     ("message/rfc822", False)]
+    assert kinds == [("image/png", True), ("application/pdf", False), ("message/rfc822", False)]
     assert msg.attachments[0].filename.endswith(".png")
     assert msg.attached_messages[0].body_text.strip() == "Inner body."
     assert msg.forwarded_from == Address("Inner Sender", "inner@example.org")

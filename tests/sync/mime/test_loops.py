@@ -38,11 +38,15 @@ from .conftest import CORPUS
         ({"From": "Mail Delivery Subsystem <mailer-daemon@googlemail.com>"}, LoopKind.BOUNCE),
         ({"From": "postmaster@example.com"}, LoopKind.BOUNCE),
         ({"From": "MAILER-DAEMON"}, LoopKind.BOUNCE),
-        ({"Content-Type": 'multipart/report; report-type="delivery-status"; boundary=x'},
-         LoopKind.BOUNCE),
+        (
+            {"Content-Type": 'multipart/report; report-type="delivery-status"; boundary=x'},
+            LoopKind.BOUNCE,
+        ),
         ({"X-Failed-Recipients": "a@b.c"}, LoopKind.BOUNCE),
-        ({"Content-Type": "multipart/report; report-type=disposition-notification"},
-         LoopKind.AUTO_REPLY),
+        (
+            {"Content-Type": "multipart/report; report-type=disposition-notification"},
+            LoopKind.AUTO_REPLY,
+        ),
         ({"Precedence": "bulk"}, LoopKind.BULK),
         ({"Precedence": "junk"}, LoopKind.BULK),
         ({"Precedence": "list"}, LoopKind.LIST),
@@ -108,8 +112,16 @@ def test_strip_reply_prefixes(subject: str, stripped: str) -> None:
 
 @pytest.mark.parametrize(
     ("subject", "forward"),
-    [("WG: x", True), ("Fwd: x", True), ("FW: RE: x", True), ("TR: x", True),
-     ("VS: x", True), ("AW: WG: x", False), ("Re: Fwd: x", False), ("Forwarding x", False)],
+    [
+        ("WG: x", True),
+        ("Fwd: x", True),
+        ("FW: RE: x", True),
+        ("TR: x", True),
+        ("VS: x", True),
+        ("AW: WG: x", False),
+        ("Re: Fwd: x", False),
+        ("Forwarding x", False),
+    ],
 )
 def test_is_forward_subject(subject: str, forward: bool) -> None:
     assert is_forward_subject(subject) is forward

@@ -42,24 +42,51 @@ SAMPLES = {
     "emoji": "Ticket 🎫 gelöst ✅",
 }
 CHARSETS = [
-    ("utf-8", "latin"), ("utf-8", "emoji"), ("iso-8859-1", "latin"),
-    ("iso-8859-15", "latin"), ("windows-1252", "latin"), ("ISO-8859-2", "central"),
-    ("windows-1250", "central"), ("koi8-r", "cyrillic"), ("windows-1251", "cyrillic"),
-    ("iso-8859-5", "cyrillic"), ("iso-8859-7", "greek"), ("windows-1253", "greek"),
-    ("iso-8859-9", "turkish"), ("windows-1254", "turkish"), ("iso-8859-8-i", "hebrew"),
-    ("windows-1255", "hebrew"), ("windows-1256", "arabic"), ("iso-8859-6", "arabic"),
-    ("tis-620", "thai"), ("windows-874", "thai"), ("gb2312", "chinese_s"),
-    ("gbk", "chinese_s"), ("gb18030", "chinese_s"), ("big5", "chinese_t"),
-    ("shift_jis", "japanese"), ("euc-jp", "japanese"), ("iso-2022-jp", "japanese"),
-    ("euc-kr", "korean"), ("ks_c_5601-1987", "korean"), ("utf-16", "emoji"),
-    ("utf-7", "latin"), ("macintosh", "latin"),
+    ("utf-8", "latin"),
+    ("utf-8", "emoji"),
+    ("iso-8859-1", "latin"),
+    ("iso-8859-15", "latin"),
+    ("windows-1252", "latin"),
+    ("ISO-8859-2", "central"),
+    ("windows-1250", "central"),
+    ("koi8-r", "cyrillic"),
+    ("windows-1251", "cyrillic"),
+    ("iso-8859-5", "cyrillic"),
+    ("iso-8859-7", "greek"),
+    ("windows-1253", "greek"),
+    ("iso-8859-9", "turkish"),
+    ("windows-1254", "turkish"),
+    ("iso-8859-8-i", "hebrew"),
+    ("windows-1255", "hebrew"),
+    ("windows-1256", "arabic"),
+    ("iso-8859-6", "arabic"),
+    ("tis-620", "thai"),
+    ("windows-874", "thai"),
+    ("gb2312", "chinese_s"),
+    ("gbk", "chinese_s"),
+    ("gb18030", "chinese_s"),
+    ("big5", "chinese_t"),
+    ("shift_jis", "japanese"),
+    ("euc-jp", "japanese"),
+    ("iso-2022-jp", "japanese"),
+    ("euc-kr", "korean"),
+    ("ks_c_5601-1987", "korean"),
+    ("utf-16", "emoji"),
+    ("utf-7", "latin"),
+    ("macintosh", "latin"),
 ]
-_PY_CODEC = {"iso-8859-8-i": "iso-8859-8", "ks_c_5601-1987": "cp949", "macintosh": "mac_roman",
-             "tis-620": "cp874", "windows-874": "cp874"}
+_PY_CODEC = {
+    "iso-8859-8-i": "iso-8859-8",
+    "ks_c_5601-1987": "cp949",
+    "macintosh": "mac_roman",
+    "tis-620": "cp874",
+    "windows-874": "cp874",
+}
 
 
-def _mail(headers: str, body: bytes, ctype: str = "text/plain; charset=utf-8",
-          cte: str = "8bit") -> bytes:
+def _mail(
+    headers: str, body: bytes, ctype: str = "text/plain; charset=utf-8", cte: str = "8bit"
+) -> bytes:
     return (
         f"From: a@example.com\nTo: b@example.com\nMessage-ID: <t@example.com>\n{headers}"
         f"MIME-Version: 1.0\nContent-Type: {ctype}\nContent-Transfer-Encoding: {cte}\n\n"
@@ -71,8 +98,10 @@ def test_every_charset_in_body_and_subject(charset: str, sample: str) -> None:
     text = SAMPLES[sample]
     codec = _PY_CODEC.get(charset, charset)
     body = base64.encodebytes(text.encode(codec))
-    subject = Header(text, charset="utf-8").encode() if charset in ("utf-16", "utf-7") else (
-        "=?" + charset + "?B?" + base64.b64encode(text.encode(codec)).decode() + "?="
+    subject = (
+        Header(text, charset="utf-8").encode()
+        if charset in ("utf-16", "utf-7")
+        else ("=?" + charset + "?B?" + base64.b64encode(text.encode(codec)).decode() + "?=")
     )
     raw = _mail(f"Subject: {subject}\n", body, f'text/plain; charset="{charset}"', "base64")
     msg = parse_message(raw)
@@ -98,8 +127,10 @@ def test_address_headers() -> None:
         b"hi",
     )
     msg = parse_message(raw)
-    assert msg.cc == (Address("Meier, Eva", "eva@example.org"),
-                      Address("Böhm, Karl", "karl@example.org"))
+    assert msg.cc == (
+        Address("Meier, Eva", "eva@example.org"),
+        Address("Böhm, Karl", "karl@example.org"),
+    )
     assert msg.cc_addrs == ["eva@example.org", "karl@example.org"]
     assert msg.reply_to == (Address("", "replies@example.org"),)
     assert msg.to_addrs == ["b@example.com", "first@example.com", "second@example.com"]
@@ -126,9 +157,11 @@ def test_message_ids_are_normalized() -> None:
 
 
 def test_text_generated_from_html_keeps_quotes_and_lists() -> None:
-    html = (b"<html><head><title>T</title><style>p{}</style></head><body>"
-            b"<p>Hallo&nbsp;Welt</p><ul><li>eins</li><li>zwei</li></ul>"
-            b"<blockquote><p>alt</p></blockquote><pre>a\n  b</pre></body></html>")
+    html = (
+        b"<html><head><title>T</title><style>p{}</style></head><body>"
+        b"<p>Hallo&nbsp;Welt</p><ul><li>eins</li><li>zwei</li></ul>"
+        b"<blockquote><p>alt</p></blockquote><pre>a\n  b</pre></body></html>"
+    )
     msg = parse_message(_mail("Subject: x\n", html, "text/html; charset=utf-8"))
     assert msg.body_text == "Hallo\xa0Welt\n\n- eins\n- zwei\n\n> alt\n\na\n  b"
 
@@ -143,8 +176,11 @@ def test_empty_text_alternative_falls_back_to_html() -> None:
 
 
 def test_format_flowed_delsp() -> None:
-    raw = _mail("Subject: x\n", b"Lorem ip \nsum dolor\n>> quo \n>> ted\n-- \nsig\n",
-                "text/plain; charset=utf-8; format=flowed; delsp=yes")
+    raw = _mail(
+        "Subject: x\n",
+        b"Lorem ip \nsum dolor\n>> quo \n>> ted\n-- \nsig\n",
+        "text/plain; charset=utf-8; format=flowed; delsp=yes",
+    )
     assert parse_message(raw).body_text == "Lorem ipsum dolor\n>> quoted\n-- \nsig\n"
 
 
@@ -157,10 +193,14 @@ def test_broken_structures_do_not_lose_the_message() -> None:
     assert parse_message(bad_base64).subject == "b64"
     unknown_cte = _mail("Subject: cte\n", b"raw text\n", "text/plain", "x-weird")
     assert parse_message(unknown_cte).body_text == "raw text\n"
-    deep = b"".join(f"--b{i}\nContent-Type: multipart/mixed; boundary=b{i + 1}\n\n".encode()
-                    for i in range(200))
-    nested = _mail("Subject: deep\n", deep + b"--b200\nContent-Type: text/plain\n\nx\n",
-                   "multipart/mixed; boundary=b0")
+    deep = b"".join(
+        f"--b{i}\nContent-Type: multipart/mixed; boundary=b{i + 1}\n\n".encode() for i in range(200)
+    )
+    nested = _mail(
+        "Subject: deep\n",
+        deep + b"--b200\nContent-Type: text/plain\n\nx\n",
+        "multipart/mixed; boundary=b0",
+    )
     result = try_parse(nested)
     assert isinstance(result, ParsedMessage | ParseFailure)
     truncated = (CORPUS / "forward_rfc822_attachment.eml").read_bytes()[:1500]
@@ -179,14 +219,22 @@ def test_inline_flag_means_shown_in_the_body() -> None:
     )
     msg = parse_message(raw)
     assert [(a.filename, a.inline) for a in msg.attachments] == [
-        ("a.pdf", False), ("b.jpg", True), (msg.attachments[2].filename, False)]
+        ("a.pdf", False),
+        ("b.jpg", True),
+        (msg.attachments[2].filename, False),
+    ]
     assert msg.attachments[2].filename.endswith(".gif")
     assert msg.content_ids == {"unused@x": msg.attachments[2]}
 
 
 def test_not_a_mail() -> None:
-    for raw in (b"", b"   \r\n", b"\x00\x01\x02binary", b"hello world\nno headers here\n",
-                b"X-Only: custom\n\nbody"):
+    for raw in (
+        b"",
+        b"   \r\n",
+        b"\x00\x01\x02binary",
+        b"hello world\nno headers here\n",
+        b"X-Only: custom\n\nbody",
+    ):
         with pytest.raises(MailParseError):
             parse_message(raw)
         failure = try_parse(raw)
@@ -200,8 +248,9 @@ def test_failure_salvages_subject_and_sender(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(parse_module, "_build", explode)
     raw = (CORPUS / "outlook_reply_de.eml").read_bytes()
     failure = try_parse(raw)
-    assert failure == ParseFailure("RuntimeError: boom", "AW: [#10234] Drucker 2. OG",
-                                   "hans.mueller@kunde.de")
+    assert failure == ParseFailure(
+        "RuntimeError: boom", "AW: [#10234] Drucker 2. OG", "hans.mueller@kunde.de"
+    )
 
 
 def test_result_is_picklable_for_process_pools() -> None:
@@ -217,8 +266,12 @@ def test_generated_by_the_stdlib_roundtrips() -> None:
     em["To"] = "support@desk.example"
     em["Subject"] = "Ärger mit dem Drucker – " + "sehr lang " * 12
     em.set_content("Hallo\n")
-    em.add_attachment(b"\x00" * 100, maintype="application", subtype="octet-stream",
-                      filename="Prüfung – Ergebnis (final) ÄÖÜ.bin")
+    em.add_attachment(
+        b"\x00" * 100,
+        maintype="application",
+        subtype="octet-stream",
+        filename="Prüfung – Ergebnis (final) ÄÖÜ.bin",
+    )
     msg = parse_message(em.as_bytes())
     assert msg.from_name == "Zoë Ångström"
     assert msg.subject == "Ärger mit dem Drucker – " + ("sehr lang " * 12).strip()

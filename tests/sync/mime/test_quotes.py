@@ -67,41 +67,53 @@ def _html_split(html: str, subject: str = "") -> tuple[str, str]:
 def test_html_gmail() -> None:
     new, quoted = _html_split(
         '<div dir="ltr">Neu</div><br><div class="gmail_quote"><div class="gmail_attr">'
-        "Am Mo. schrieb X:</div><blockquote class=\"gmail_quote\">Alt</blockquote></div>"
+        'Am Mo. schrieb X:</div><blockquote class="gmail_quote">Alt</blockquote></div>'
     )
     assert new == '<div dir="ltr">Neu</div><br>'
     assert quoted.startswith('<div class="gmail_quote">') and "Alt" in quoted
 
 
 def test_html_apple_and_thunderbird_top_posted() -> None:
-    new, quoted = _html_split('Neu<div><br><blockquote type="cite">Alt<img src="https://t.example/'
-                              'p.png"></blockquote></div>')
+    new, quoted = _html_split(
+        'Neu<div><br><blockquote type="cite">Alt<img src="https://t.example/'
+        'p.png"></blockquote></div>'
+    )
     assert "Neu" in new and "Alt" not in new and "Alt" in quoted
     assert '<img data-remote-src="https://t.example/p.png">' in quoted  # still blocked
-    new, quoted = _html_split('<p>Neu</p><div class="moz-cite-prefix">On x wrote:</div>'
-                              '<blockquote type="cite"><p>Alt</p></blockquote>')
+    new, quoted = _html_split(
+        '<p>Neu</p><div class="moz-cite-prefix">On x wrote:</div>'
+        '<blockquote type="cite"><p>Alt</p></blockquote>'
+    )
     assert new == "<p>Neu</p>"
     assert quoted.startswith('<div class="moz-cite-prefix">')
 
 
 def test_html_bottom_posted_or_interleaved_is_not_split() -> None:
-    html = sanitize_html('<div class="moz-cite-prefix">Am x schrieb Y:</div>'
-                         '<blockquote type="cite">Frage?</blockquote><p>Antwort.</p>')
+    html = sanitize_html(
+        '<div class="moz-cite-prefix">Am x schrieb Y:</div>'
+        '<blockquote type="cite">Frage?</blockquote><p>Antwort.</p>'
+    )
     assert split_quoted_html(html) == (html, "")
-    html = sanitize_html('<p>Hallo</p><blockquote type="cite">F1</blockquote><p>A1</p>'
-                         '<blockquote type="cite">F2</blockquote><p>A2</p>')
+    html = sanitize_html(
+        '<p>Hallo</p><blockquote type="cite">F1</blockquote><p>A1</p>'
+        '<blockquote type="cite">F2</blockquote><p>A2</p>'
+    )
     assert split_quoted_html(html) == (html, "")
 
 
 def test_html_outlook_variants() -> None:
-    desktop = ('<div class="WordSection1"><p>Neu</p><div style="border:none;border-top:solid '
-               '#E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm"><p><b>From:</b> X<br><b>Sent:</b> '
-               "Monday</p></div><p>Alt</p></div>")
+    desktop = (
+        '<div class="WordSection1"><p>Neu</p><div style="border:none;border-top:solid '
+        '#E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm"><p><b>From:</b> X<br><b>Sent:</b> '
+        "Monday</p></div><p>Alt</p></div>"
+    )
     new, quoted = _html_split(desktop)
     assert "Neu" in new and "Alt" not in new and "From:" not in new
     assert quoted.startswith('<div style="border:none') and "Alt" in quoted
-    web = ('<div>Neu</div><hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg">'
-           "<b>From:</b> X<br><b>Sent:</b> y</div><div>Alt</div>")
+    web = (
+        '<div>Neu</div><hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg">'
+        "<b>From:</b> X<br><b>Sent:</b> y</div><div>Alt</div>"
+    )
     new, quoted = _html_split(web)
     assert new == "<div>Neu</div>" and quoted.startswith("<hr")
     separator = "<p>Neu<br>-----Ursprüngliche Nachricht-----<br>Von: X<br>Alt</p>"
@@ -111,8 +123,10 @@ def test_html_outlook_variants() -> None:
 
 
 def test_html_forward_is_not_split() -> None:
-    html = ('<div>FYI</div><div class="gmail_quote"><div class="gmail_attr">---------- '
-            "Forwarded message ---------<br>From: Kunde</div>Inhalt</div>")
+    html = (
+        '<div>FYI</div><div class="gmail_quote"><div class="gmail_attr">---------- '
+        "Forwarded message ---------<br>From: Kunde</div>Inhalt</div>"
+    )
     assert _html_split(html)[1] == ""
     reply = '<div>Neu</div><div id="divRplyFwdMsg"><b>From:</b> X<br><b>Sent:</b> y</div>'
     assert _html_split(reply, "FW: Bestellung")[1] == ""
@@ -127,19 +141,39 @@ def test_html_quote_only_is_not_split() -> None:
 @pytest.mark.parametrize(
     ("text", "subject", "expected"),
     [
-        ("FYI\n\n---------- Forwarded message ---------\nFrom: Erika M <Erika@M.de>\n"
-         "Date: x\n", "Fwd: x", Address("Erika M", "erika@m.de")),
-        ("-------- Weitergeleitete Nachricht --------\nBetreff: x\nDatum: y\n"
-         'Von: "Meier, Jo" <jo@meier.de>\n', "", Address("Meier, Jo", "jo@meier.de")),
-        ("Begin forwarded message:\n\n> From: Kim <kim@example.com>\n> Subject: x\n", "",
-         Address("Kim", "kim@example.com")),
-        ("-----Original Message-----\nFrom: Lee, Ann [mailto:ann.lee@corp.example] \n"
-         "Sent: Monday\n", "FW: Order", Address("Lee, Ann", "ann.lee@corp.example")),
-        ("Von: info@shop.example\nGesendet: Montag\nAn: Anna\nBetreff: x\n", "WG: x",
-         Address("", "info@shop.example")),
+        (
+            "FYI\n\n---------- Forwarded message ---------\nFrom: Erika M <Erika@M.de>\nDate: x\n",
+            "Fwd: x",
+            Address("Erika M", "erika@m.de"),
+        ),
+        (
+            "-------- Weitergeleitete Nachricht --------\nBetreff: x\nDatum: y\n"
+            'Von: "Meier, Jo" <jo@meier.de>\n',
+            "",
+            Address("Meier, Jo", "jo@meier.de"),
+        ),
+        (
+            "Begin forwarded message:\n\n> From: Kim <kim@example.com>\n> Subject: x\n",
+            "",
+            Address("Kim", "kim@example.com"),
+        ),
+        (
+            "-----Original Message-----\nFrom: Lee, Ann [mailto:ann.lee@corp.example] \n"
+            "Sent: Monday\n",
+            "FW: Order",
+            Address("Lee, Ann", "ann.lee@corp.example"),
+        ),
+        (
+            "Von: info@shop.example\nGesendet: Montag\nAn: Anna\nBetreff: x\n",
+            "WG: x",
+            Address("", "info@shop.example"),
+        ),
         # A reply's quoted header block is not a forward.
-        ("-----Original Message-----\nFrom: Lee <ann@corp.example>\nSent: Monday\n",
-         "RE: Order", None),
+        (
+            "-----Original Message-----\nFrom: Lee <ann@corp.example>\nSent: Monday\n",
+            "RE: Order",
+            None,
+        ),
         ("Von: Kunde GmbH\nGesendet: Montag\nAn: Anna\n", "WG: x", None),  # no address
         ("Just text", "Fwd: x", None),
     ],
