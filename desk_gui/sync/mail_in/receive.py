@@ -22,12 +22,17 @@ LOOP_TAGS = {"auto_reply": "auto-reply", "bounce": "bounce", "list": "bulk", "bu
 
 
 def command_for(
-    session: Session, mailbox: Mailbox, parsed: ParsedMessage | ParseFailure, sha: str
+    session: Session,
+    mailbox: Mailbox,
+    parsed: ParsedMessage | ParseFailure,
+    sha: str,
+    *,
+    check_spam: bool = True,  # False: an agent recovers a mail that was filed as spam
 ) -> tuple[ReceiveMail | None, InboundState, str | None]:
     """The command to run for a mail, its ledger state, and a detail for the ledger."""
     if isinstance(parsed, ParseFailure):
         return _unparseable(session, mailbox, parsed, sha), InboundState.PARSE_ERROR, parsed.reason
-    if (why := spam_reason(session, parsed)) is not None:
+    if check_spam and (why := spam_reason(session, parsed)) is not None:
         return None, InboundState.SPAM, why
     sender = _customer(session, parsed)
     found = _thread(session, parsed)
