@@ -174,7 +174,11 @@ def rows_at(session: Session, flt: TicketFilter, offset: int, limit: int) -> lis
 
 
 def count(session: Session, flt: TicketFilter) -> int:
-    return int(session.scalar(_filtered(select(func.count(Ticket.id)), flt, session)) or 0)
+    # count(*), not count(id): then the narrowest index that covers the filter answers it.
+    # count(id) must read the id column, which only the wide list indexes carry; the
+    # follow-up view even scanned the whole table for it (~0.25 s at a million tickets).
+    stmt = select(func.count()).select_from(Ticket)
+    return int(session.scalar(_filtered(stmt, flt, session)) or 0)
 
 
 def row(session: Session, ticket_id: uuid.UUID) -> TicketRow | None:
