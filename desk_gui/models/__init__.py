@@ -8,6 +8,14 @@ from .lease import Lease
 from .mailbox import Mailbox, MailboxState, Security
 from .message import Attachment, CallOutcome, Message, MessageKind
 from .meta import Counter, Setting
+from .outbound import (
+    MailboxOutbound,
+    Notification,
+    NotificationReason,
+    OutboundKind,
+    OutboundMail,
+    OutboundState,
+)
 from .outbox import OutboxCommand, OutboxState
 from .party import (
     Agent,
@@ -20,6 +28,7 @@ from .party import (
     Role,
 )
 from .sla import BusinessCalendar, CalendarDay, SlaPolicy
+from .template import Template, TemplateKind
 from .ticket import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -59,11 +68,17 @@ __all__ = [
     "IntakeRule",
     "Lease",
     "Mailbox",
+    "MailboxOutbound",
     "MailboxState",
     "Membership",
     "Message",
     "MessageKind",
+    "Notification",
+    "NotificationReason",
     "Organization",
+    "OutboundKind",
+    "OutboundMail",
+    "OutboundState",
     "OutboxCommand",
     "OutboxState",
     "Outcome",
@@ -75,6 +90,8 @@ __all__ = [
     "SpamList",
     "Status",
     "Tag",
+    "Template",
+    "TemplateKind",
     "Ticket",
     "TicketTag",
     "TicketType",
