@@ -63,7 +63,11 @@ def application() -> QApplication:
 
 
 async def open_window(
-    desk: Desk, settings: QSettings, translations: i18n.Translations, demo: bool
+    desk: Desk,
+    settings: QSettings,
+    translations: i18n.Translations,
+    demo: bool,
+    tickets: int = DEMO_TICKETS,
 ) -> MainWindow:
     """Prepare the store behind a progress dialog, then show the main window."""
     text = (
@@ -85,7 +89,7 @@ async def open_window(
         loop.call_soon_threadsafe(_show_progress, progress, done, total)
 
     try:
-        await desk.write(prepare_store, demo, report)
+        await desk.write(prepare_store, demo, report, tickets)
     finally:
         progress.reset()
         progress.deleteLater()

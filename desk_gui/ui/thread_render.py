@@ -21,18 +21,19 @@ from . import labels
 
 @dataclass(frozen=True)
 class KindStyle:
-    accent: str
+    accent: str  # the stripe on the left
     background: str
     symbol: str
+    ink: str  # the label's colour: the accent, darkened where it is too light to read
 
 
 STYLES = {
-    MessageKind.INBOUND_MAIL: KindStyle("#1565c0", "#f4f8fd", "✉"),
-    MessageKind.OUTBOUND_MAIL: KindStyle("#2e7d32", "#f2f9f2", "➦"),
-    MessageKind.NOTE: KindStyle("#e0a800", "#fff6cc", "✎"),
-    MessageKind.CALL: KindStyle("#6a1b9a", "#f6effa", "☎"),
-    MessageKind.WEB_FORM: KindStyle("#00838f", "#eef8f9", "◈"),
-    MessageKind.SYSTEM: KindStyle("#9e9e9e", "#f5f5f5", "⚙"),
+    MessageKind.INBOUND_MAIL: KindStyle("#1565c0", "#f4f8fd", "✉", "#1565c0"),
+    MessageKind.OUTBOUND_MAIL: KindStyle("#2e7d32", "#f2f9f2", "➦", "#2e7d32"),
+    MessageKind.NOTE: KindStyle("#e0a800", "#fff6cc", "✎", "#8a6100"),
+    MessageKind.CALL: KindStyle("#6a1b9a", "#f6effa", "☎", "#6a1b9a"),
+    MessageKind.WEB_FORM: KindStyle("#00838f", "#eef8f9", "◈", "#00838f"),
+    MessageKind.SYSTEM: KindStyle("#9e9e9e", "#f5f5f5", "⚙", "#616161"),
 }
 
 
@@ -52,7 +53,7 @@ def render_item(item: ThreadItem) -> str:
     who = html.escape(_author(item))
     when = html.escape(labels.format_when(item.created_at))
     lines = [
-        f"<span style='color:{style.accent}; font-weight:bold'>{style.symbol}&nbsp;{kind}</span>"
+        f"<span style='color:{style.ink}; font-weight:bold'>{style.symbol}&nbsp;{kind}</span>"
         f"&nbsp;&nbsp;<b>{who}</b>&nbsp;&nbsp;<span style='color:#757575'>{when}</span>"
     ]
     addresses = _addresses(item)

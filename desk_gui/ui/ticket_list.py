@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -27,12 +27,19 @@ from . import labels
 from .ticket_list_model import STATUS_ROLE, Column, TicketListModel
 
 WIDTHS = {
-    Column.STATUS: 150,
+    Column.STATUS: 150,  # replaced by the widest badge of the current language
     Column.NUMBER: 84,
     Column.ASSIGNMENT: 170,
     Column.SENDER: 170,
-    Column.CHANGED: 190,
+    Column.CHANGED: 215,
 }
+
+
+def badge_font(base: QFont) -> QFont:
+    font = QFont(base)
+    font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+    font.setBold(True)
+    return font
 
 
 class StatusBadgeDelegate(QStyledItemDelegate):
@@ -56,9 +63,7 @@ class StatusBadgeDelegate(QStyledItemDelegate):
             blank.text = ""
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, blank, painter, option.widget)
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        font = QFont(option.font)
-        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
-        font.setBold(True)
+        font = badge_font(option.font)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(font)
@@ -110,9 +115,20 @@ class TicketListView(QTableView):
         # The only order: newest change first (follow-ups: soonest first).
         header.setSortIndicatorShown(True)
         header.setSortIndicator(Column.CHANGED, Qt.SortOrder.DescendingOrder)
+        self._fit_status_column()
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         model.pageLoaded.connect(self._page_loaded)
         model.modelReset.connect(self._reset)
+
+    def _fit_status_column(self) -> None:
+        metrics = QFontMetrics(badge_font(self.font()))
+        widest = max(metrics.horizontalAdvance(labels.status_label(s)) for s in Status)
+        self.horizontalHeader().resizeSection(Column.STATUS, widest + 32)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._fit_status_column()
+        super().changeEvent(event)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._pending_row = None

@@ -126,6 +126,8 @@ class TicketListModel(QAbstractTableModel):
 
     def ticket_at(self, row: int) -> TicketRow | None:
         """The cached row, without scheduling a fetch."""
+        if row < 0:
+            return None
         rows = self._pages.get(row // self._page_size)
         offset = row % self._page_size
         return rows[offset] if rows is not None and offset < len(rows) else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import uuid
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
@@ -195,7 +195,14 @@ class TicketView(QStackedWidget):
         self.header.setText(self._header_html(page))
         self.conversation.setHtml(render_thread(page))
         bar = self.conversation.verticalScrollBar()
-        bar.setValue(scroll if keep_scroll else bar.maximum())
+        # A re-read of the same ticket keeps the reader's place; a new ticket opens at
+        # its newest entry, once the document is laid out (hence the deferred call).
+        # With the browser as context the call is dropped if the view is gone by then.
+        QTimer.singleShot(
+            0,
+            self.conversation,
+            lambda: bar.setValue(scroll if keep_scroll else bar.maximum()),
+        )
         self._fill_history(page)
         self._title_tabs(page)
         self.properties.show_page(page)

@@ -522,7 +522,7 @@
 <context>
     <name>ThreadRender</name>
     <message>
-        <location filename="../../desk_gui/ui/thread_render.py" line="+41"/>
+        <location filename="../../desk_gui/ui/thread_render.py" line="+42"/>
         <source>No messages yet.</source>
         <translation>Noch keine Nachrichten.</translation>
     </message>
@@ -592,7 +592,7 @@
     <message>
         <location line="+1"/>
         <source>Last change / follow-up</source>
-        <translation>Letzte Änderung / Wiedervorlage</translation>
+        <translation>Änderung / Wiedervorlage</translation>
     </message>
     <message>
         <location line="+214"/>

@@ -522,7 +522,7 @@
 <context>
     <name>ThreadRender</name>
     <message>
-        <location filename="../../desk_gui/ui/thread_render.py" line="+41"/>
+        <location filename="../../desk_gui/ui/thread_render.py" line="+42"/>
         <source>No messages yet.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -20,6 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings, SignalInstance
 from qasync import QEventLoop
 
+from desk_gui.models import views
 from desk_gui.models.store import Store
 from desk_gui.sync.facade import Desk
 from desk_gui.ui import app as desk_app
@@ -50,12 +51,31 @@ async def until(signal: SignalInstance) -> Any:
     return await future
 
 
+async def richest_row(window: MainWindow) -> int:
+    """Among the first rows, the ticket whose thread shows the most kinds of entries."""
+    best, best_score = 0, -1
+    for row in range(8):
+        ticket = window.model.ticket_at(row)
+        if ticket is None:
+            continue
+        page = await window.desk.read(views.ticket_page, ticket.id)
+        if page is None:
+            continue
+        kinds = {item.kind for item in page.thread}
+        score = len(kinds) * 10 + min(len(page.thread), 6)
+        if score > best_score:
+            best, best_score = row, score
+    return best
+
+
 async def shoot(window: MainWindow, out: Path, row: int) -> None:
     await until(window.ready)
-    while window.model.ticket_at(row) is None:
+    while window.model.ticket_at(max(row, 7)) is None:
         await until(window.model.pageLoaded)
     while window.navigation.count_text("all") == "":
         await asyncio.sleep(0.05)
+    if row < 0:
+        row = await richest_row(window)
     loaded = until(window.ticket.loaded)
     window.list.selectRow(row)
     await loaded
@@ -69,7 +89,7 @@ def main() -> int:
     parser.add_argument("--lang", default="de", choices=["de", "en"])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshot.png"))
     parser.add_argument("--tickets", type=int, default=300)
-    parser.add_argument("--row", type=int, default=2)
+    parser.add_argument("--row", type=int, default=-1, help="-1: the richest thread")
     parser.add_argument("--view", default="open")
     args = parser.parse_args()
     qapp = desk_app.application()
