@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from desk_gui.models.commands import CommandError
 from desk_gui.models.store import StoreError
 
-from . import reply, setup, tickets_read, tickets_write
+from . import mail, reply, rules, setup, tickets_read, tickets_write
 from .common import ENV_DB, CliError, UsageError, display_url, store_url
 
 PROG = "desk-gui"
@@ -48,6 +48,7 @@ SUBCOMMANDS = (
         "add an internal note", writes=True),
     Sub("ticket call", tickets_write.add_call_args, tickets_write.log_call,
         "log a phone call", writes=True),
+    *(Sub(*spec) for spec in (*mail.COMMANDS, *rules.COMMANDS)),
     *(Sub(*spec) for spec in reply.COMMANDS),
 )  # fmt: skip
 

@@ -84,12 +84,15 @@ class MailEngine:
         try:
             name = worker._mailbox()[0].name
             outcomes = worker.run_once()
-            worker.release()
             return MailboxReport(name, tuple(outcomes))
         except Exception as exc:  # reported per mailbox; the others go on
             log.warning("mailbox %s failed: %s", name, exc)
             worker.record_error(exc)
             return MailboxReport(name, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            # Failed passes too: a lease left behind would block the next pass (another
+            # holder, e.g. the next `desk-gui sync --once`) until it expires.
+            worker.release()
 
     def run_forever(self, stop: threading.Event) -> None:
         threads = [
