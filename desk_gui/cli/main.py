@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG, parents=[_common(False)], description="Desk service desk. "
         "Without a subcommand: start the desktop app.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="all commands:\n" + "\n".join(f"  {s.name:<15} {s.help}" for s in SUBCOMMANDS)
+        epilog="all commands:\n" + "\n".join(f"  {s.name:<17} {s.help}" for s in SUBCOMMANDS)
         + f"\n\n'{PROG} COMMAND --help' shows a command's options.")  # fmt: skip
     parser.add_argument(
         "--demo",
