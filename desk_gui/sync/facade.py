@@ -52,7 +52,7 @@ ActivityListener = Callable[[int], None]
 class Desk:
     """Owns a store, its writer thread and reader pool, and the change listeners."""
 
-    def __init__(self, store: Store, actor: Actor = SYSTEM, readers: int = 3) -> None:
+    def __init__(self, store: Store, actor: Actor = SYSTEM, readers: int = 2) -> None:
         self.store = store
         self.actor = actor
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="desk-writer")

@@ -63,7 +63,10 @@ def build_views(directory: Directory, agent_id: uuid.UUID | None) -> list[View]:
     ]
     result += [
         View("open", queries.ALL_OPEN),
-        View("follow_ups", TicketFilter(statuses=OPEN, follow_up=True)),
+        # No status filter: resolving or closing clears the follow-up date, so every
+        # dated ticket is open anyway, and the follow-up index alone answers fast
+        # (with the status filter SQLite sorts all open tickets: 0.5 s at 1M).
+        View("follow_ups", TicketFilter(follow_up=True)),
         View("all", TicketFilter()),
     ]
     return result
@@ -147,7 +150,8 @@ class Navigation(QTreeWidget):
         groups.setExpanded(True)
         self.blockSignals(False)
         self.retranslate()
-        self.refresh_counts()
+        # Counted after a short delay: the view being opened gets the readers first.
+        self._recount.start()
 
     def retranslate(self) -> None:
         for key, item in self._items.items():

@@ -62,7 +62,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desk_gui/ui/app.py" line="+70"/>
+        <location filename="../../desk_gui/ui/app.py" line="+74"/>
         <source>Creating demo tickets…</source>
         <translation>Demo-Tickets werden angelegt…</translation>
     </message>
@@ -595,7 +595,7 @@
         <translation>Änderung / Wiedervorlage</translation>
     </message>
     <message>
-        <location line="+214"/>
+        <location line="+216"/>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>
@@ -635,7 +635,7 @@ Gruppe: {group}</translation>
         <translation>Nicht gespeichert: {reason}</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+48"/>
         <source>Priority: {priority}</source>
         <translation>Priorität: {priority}</translation>
     </message>

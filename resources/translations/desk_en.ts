@@ -62,7 +62,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desk_gui/ui/app.py" line="+70"/>
+        <location filename="../../desk_gui/ui/app.py" line="+74"/>
         <source>Creating demo tickets…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -595,7 +595,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+214"/>
+        <location line="+216"/>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -634,7 +634,7 @@ Group: {group}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+48"/>
         <source>Priority: {priority}</source>
         <translation type="unfinished"></translation>
     </message>

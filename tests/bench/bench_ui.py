@@ -269,11 +269,16 @@ def eager_baseline(store: Store, n: int) -> tuple[float, float, QTableView]:
 async def run(window: MainWindow, store: Store, calls: list[int], args: argparse.Namespace) -> int:
     await until(lambda: window.navigation.view("all") is not None)
     bench = Bench(window, calls, args)
+    peaks = [f"window {rss_mb('VmHWM'):.0f}"]
     firsts = await bench.first_pages()
+    peaks.append(f"views {rss_mb('VmHWM'):.0f}")
     await bench.scrolling()
+    peaks.append(f"scrolling {rss_mb('VmHWM'):.0f}")
     commit, returned, refresh = await bench.status_changes()
+    peaks.append(f"status {rss_mb('VmHWM'):.0f}")
     rss = rss_mb()
     hwm = rss_mb("VmHWM")
+    anon, file = rss_mb("RssAnon"), rss_mb("RssFile")
     eager_ms, eager_mb, _view = eager_baseline(store, args.baseline_rows)
     total = queries_count(store)
     lazy = statistics.median(firsts)
@@ -292,13 +297,15 @@ async def run(window: MainWindow, store: Store, calls: list[int], args: argparse
         f"{statistics.median(refresh) / statistics.median(commit):.0f}x"
     )
     print(
-        f"memory: RSS {rss:.0f} MB, peak {hwm:.0f} MB (target <= {TARGET_RSS_MB:.0f}) vs. the "
+        f"memory: RSS {rss:.0f} MB ({anon:.0f} MB private, {file:.0f} MB mapped store and "
+        f"libraries), peak {hwm:.0f} MB (target <= {TARGET_RSS_MB:.0f}) vs. the "
         f"eager model's +{eager_mb:.0f} MB for {args.baseline_rows:,} rows "
         f"(~{eager_mb * total / args.baseline_rows:.0f} MB for all {total:,})"
     )
     ok = (
         max(firsts) <= TARGET_FIRST_MS and pct(commit, 95) <= TARGET_ROW_MS and hwm <= TARGET_RSS_MB
     )
+    print(f"peak RSS after each phase (MB): {', '.join(peaks)}")
     print("\nall targets met" if ok else "\nSOME TARGETS MISSED")
     return 0
 

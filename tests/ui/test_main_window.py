@@ -217,3 +217,36 @@ def test_choosing_another_agent_changes_my_tickets(
     wait_loaded(qtbot, window)
     n = window.model.rowCount()
     assert n > 0 and all(window.model.ticket_at(r).assignee == "Clara Weiß" for r in range(n))  # type: ignore[union-attr]
+
+
+def test_parking_with_a_follow_up_date_and_removing_a_tag(
+    qtbot: QtBot, desk: Desk, seeded: Seeded, make_window: MakeWindow
+) -> None:
+    window = make_window(desk)
+    click_view(qtbot, window, "all")
+    model = window.model
+    row = next(
+        r
+        for r in range(40)
+        if model.ticket_at(r).status is Status.OPEN  # type: ignore[union-attr]
+        and model.ticket_at(r).id in seeded.tickets[1::3]  # type: ignore[union-attr]
+    )
+    select_row(qtbot, window, row)
+    panel = window.ticket.properties
+    tags = list(window.ticket.page.tags)  # type: ignore[union-attr]
+    assert tags and panel.follow_up_clear.isEnabled() is False
+    # The date edit offers tomorrow 09:00; "Park until then" sets it and parks the ticket.
+    with qtbot.waitSignal(window.ticket.loaded, timeout=5000):
+        qtbot.mouseClick(panel.follow_up_set, Qt.MouseButton.LeftButton)
+    page = window.ticket.page
+    assert page is not None and page.status is Status.PENDING_REMINDER
+    assert page.follow_up_at is not None and panel.follow_up_clear.isEnabled()
+    assert model.ticket_at(row).follow_up_at == page.follow_up_at  # type: ignore[union-attr]
+    assert panel.status.currentText() == "Follow-up"
+    panel.tags.setCurrentRow(0)
+    with qtbot.waitSignal(window.ticket.loaded, timeout=5000):
+        qtbot.mouseClick(panel.tag_remove, Qt.MouseButton.LeftButton)
+    assert tags[0] not in window.ticket.page.tags  # type: ignore[union-attr]
+    with qtbot.waitSignal(window.ticket.loaded, timeout=5000):
+        qtbot.mouseClick(panel.follow_up_clear, Qt.MouseButton.LeftButton)
+    assert window.ticket.page.status is Status.OPEN  # type: ignore[union-attr]
