@@ -262,23 +262,28 @@ def check_mailbox(args: argparse.Namespace) -> int:
 
 def add_remove_args(p: argparse.ArgumentParser) -> None:
     p.description = (
-        "Remove a mailbox and its keyring entry. A mailbox that mail was ingested from is "
-        "refused unless --force, which detaches it: no more fetching, password deleted, but "
-        "its ledger kept (tickets stay, and adding the name again fetches nothing twice)."
+        "Remove a mailbox and its passwords from the keyring. A mailbox that mail was "
+        "ingested from (or that outgoing mail uses) is refused unless --force, which detaches "
+        "it: no more fetching or sending, passwords deleted, but its record and ledger kept "
+        "(tickets stay, and adding the name again fetches nothing twice)."
     )
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--force", action="store_true", help="detach a mailbox that has a ledger")
+    p.add_argument(
+        "--force", action="store_true", help="detach a mailbox that is still referred to"
+    )
 
 
 @admin_errors
 def remove_mailbox(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         removed = admin.remove_mailbox(store, KeyringSecrets(), args.name, force=args.force)
-    if removed.detached:
+    if removed.detached and removed.ingested:
         print(
             f"mailbox {args.name!r} detached; its {removed.ingested:,} ingested mail(s) "
             "and their tickets are kept"
         )
+    elif removed.detached:
+        print(f"mailbox {args.name!r} detached; the outgoing mail and templates using it stay")
     else:
         print(f"mailbox {args.name!r} removed")
     return 0

@@ -33,6 +33,7 @@ from desk_gui.models.commands import Actor, run_in
 from desk_gui.models.inbound import InboundMail, InboundState, IntakeRule, SpamList
 from desk_gui.models.lease import Lease
 from desk_gui.models.mailbox import Mailbox, MailboxState, Security
+from desk_gui.models.outbound import MailboxOutbound
 from desk_gui.models.party import Contact, ContractLevel, Group, Organization
 from desk_gui.models.store import Store
 from desk_gui.models.ticket import Priority, Ticket
@@ -182,13 +183,14 @@ def add_mailbox(
         raise NoSecureKeyring(no_keyring_message(s.name))
     hlc = store.clock.now()
     with store.write() as session:
-        mailbox = session.scalar(select(Mailbox).where(Mailbox.name == s.name))
+        mailbox = session.scalar(select(Mailbox).where(_named(s.name)))
         if mailbox is not None and mailbox.imap_host is not None:
             raise AdminError(f"a mailbox {s.name!r} exists already")
         reattached = mailbox is not None
         if mailbox is None:
-            mailbox = Mailbox(name=s.name)
+            mailbox = Mailbox()
             session.add(mailbox)
+        mailbox.name = s.name.strip()  # a re-attached one takes the spelling used now
         mailbox.imap_host, mailbox.imap_port = s.imap_host.strip(), s.imap_port
         mailbox.imap_security, mailbox.imap_user = s.security, s.user.strip()
         mailbox.folder = s.folder.strip()
@@ -209,7 +211,7 @@ def add_mailbox(
 
 def set_password(store: Store, secrets: Secrets, name: str, password: str) -> None:
     """A new password for an existing mailbox (changed on the server, keyring reset)."""
-    get_mailbox(store, name)
+    name = get_mailbox(store, name).name
     if not password:
         raise AdminError("the password must not be empty")
     if not secrets.secure:
@@ -268,10 +270,15 @@ def _state_counts(session: Session) -> dict[uuid.UUID, dict[InboundState, int]]:
     return counts
 
 
+def _named(name: str) -> Any:
+    return func.lower(Mailbox.name) == name.strip().lower()
+
+
 def get_mailbox(store: Store, name: str) -> Mailbox:
+    """A mailbox that is not removed, by name in any case."""
     with store.read() as session:
         mailbox = session.scalar(
-            select(Mailbox).where(Mailbox.name == name, Mailbox.imap_host.is_not(None))
+            select(Mailbox).where(_named(name), Mailbox.imap_host.is_not(None))
         )
         if mailbox is None:
             names = session.scalars(
@@ -357,40 +364,47 @@ def _unbytes(text: str) -> str:
 
 
 def remove_mailbox(store: Store, secrets: Secrets, name: str, *, force: bool = False) -> Removed:
-    """Delete a mailbox nothing was ingested from; detach (with force) one that has a ledger."""
+    """Delete a mailbox nothing refers to; detach (with force) one that has a ledger."""
     mailbox_id = get_mailbox(store, name).id
     with store.write() as session:
         mailbox = session.get(Mailbox, mailbox_id)
         assert mailbox is not None
+        name = mailbox.name
         ingested = _ledger_count(session, mailbox_id)
         if ingested and not force:
             raise AdminError(
                 f"{ingested:,} mail(s) were ingested from mailbox {name!r}; their tickets stay "
-                "either way. --force detaches it: stops fetching and deletes its password but "
-                f"keeps its ledger, so adding {name!r} again never fetches a mail twice"
+                "either way. --force detaches it: no more fetching or sending, its passwords "
+                f"deleted, its ledger kept so that adding {name!r} again never fetches a mail twice"
             )
-        if ingested:
-            mailbox.imap_host = None
-        else:
-            _delete(session, mailbox, force)
-    secrets.delete(mailbox_account(name, "imap"))
-    return Removed(detached=bool(ingested), ingested=ingested)
+        detached = bool(ingested) or not _deleted(session, mailbox)
+        if detached and not force:
+            raise AdminError(
+                f"mailbox {name!r} is still used by outgoing mail or templates; --force "
+                "detaches it: no more fetching or sending, its passwords deleted"
+            )
+        if detached:
+            mailbox.imap_host = mailbox.smtp_host = None
+    for protocol in ("imap", "smtp"):
+        secrets.delete(mailbox_account(name, protocol))
+    return Removed(detached=detached, ingested=ingested)
 
 
-def _delete(session: Session, mailbox: Mailbox, force: bool) -> None:
-    session.execute(delete(MailboxState).where(MailboxState.mailbox_id == mailbox.id))
-    session.execute(delete(Lease).where(Lease.resource == f"mailbox:{mailbox.id}"))
+def _deleted(session: Session, mailbox: Mailbox) -> bool:
+    """Delete a mailbox with its state and settings; False when other rows point at it."""
     try:
         with session.begin_nested():
+            for table, key in (
+                (MailboxState, MailboxState.mailbox_id),
+                (MailboxOutbound, MailboxOutbound.mailbox_id),
+            ):
+                session.execute(delete(table).where(key == mailbox.id))
+            session.execute(delete(Lease).where(Lease.resource == f"mailbox:{mailbox.id}"))
             session.delete(mailbox)
-    except IntegrityError:
-        # Something else (outgoing mail, templates) still points at it.
-        if not force:
-            raise AdminError(
-                f"mailbox {mailbox.name!r} is still used (outgoing mail or templates); "
-                "--force detaches it instead"
-            ) from None
-        mailbox.imap_host = None
+            session.flush()
+    except IntegrityError:  # outgoing mail or templates (they stay; so does the mailbox)
+        return False
+    return True
 
 
 # --- a sync pass: how big, and what it did ---------------------------------------------------
@@ -528,7 +542,7 @@ def _rule_parts(session: Session, spec: RuleSpec) -> tuple[dict[str, Any], dict[
     if spec.sender and spec.sender.strip():
         conditions["sender"] = spec.sender.strip().lower()
     if spec.mailbox:
-        box = session.scalar(select(Mailbox.name).where(Mailbox.name == spec.mailbox))
+        box = session.scalar(select(Mailbox.name).where(_named(spec.mailbox)))
         if box is None:
             raise AdminError(f"no mailbox {spec.mailbox!r}")
         conditions["mailbox"] = box
@@ -696,7 +710,7 @@ def _find_spam(session: Session, ref: str) -> InboundMail:
                 "'spam list --filed')"
             ) from None
         query = query.where(InboundMail.uid == int(uid), InboundMail.state == InboundState.SPAM)
-        rows = list(session.scalars(query.where(Mailbox.name == box) if box else query))
+        rows = list(session.scalars(query.where(_named(box)) if box else query))
     if not rows:
         raise AdminError(f"no mail filed as spam matches {ref!r}")
     if len(rows) > 1:

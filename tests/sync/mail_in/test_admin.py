@@ -113,6 +113,36 @@ def test_remove_deletes_or_detaches_and_readd_reattaches(
         assert s.scalar(select(func.count()).select_from(Ticket)) == 1
 
 
+def test_remove_with_sending_settings_and_templates(
+    sqlite_store: Store, imap_account: ImapAccount, secrets: MemorySecrets
+) -> None:
+    from desk_gui.models.outbound import MailboxOutbound
+    from desk_gui.models.template import Template
+
+    store = sqlite_store
+    added = admin.add_mailbox(store, secrets, settings(imap_account), imap_account.password)
+    with pytest.raises(admin.AdminError, match="exists already"):
+        admin.add_mailbox(store, secrets, settings(imap_account, "Support"), "x")
+    with store.write() as s:  # what `desk-gui mailbox set` stores: deleted with the mailbox
+        s.add(MailboxOutbound(mailbox_id=added.mailbox_id, append_sent=True, ack_per_hour=3))
+    secrets.set(mailbox_account("support", "smtp"), "smtp-secret")
+    assert admin.remove_mailbox(store, secrets, "SUPPORT") == admin.Removed(False, 0)
+    assert mailboxes(store) == [] and secrets.values == {}
+
+    added = admin.add_mailbox(store, secrets, settings(imap_account), imap_account.password)
+    with store.write() as s:
+        s.get(Mailbox, added.mailbox_id).smtp_host = "smtp.example"  # type: ignore[union-attr]
+        s.add(Template(name="ack", language="de", mailbox_id=added.mailbox_id, body_html="x"))
+    secrets.set(mailbox_account("support", "smtp"), "smtp-secret")
+    with pytest.raises(admin.AdminError, match="still used by outgoing mail or templates"):
+        admin.remove_mailbox(store, secrets, "support")
+    assert admin.remove_mailbox(store, secrets, "support", force=True) == admin.Removed(True, 0)
+    with store.read() as s:
+        box = s.get(Mailbox, added.mailbox_id)
+        assert box is not None and box.imap_host is None and box.smtp_host is None
+    assert secrets.values == {}
+
+
 def test_list_reports_state_and_password_source(
     store: Store,
     imap_account: ImapAccount,
