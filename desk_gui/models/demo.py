@@ -113,7 +113,7 @@ class Weighted(Generic[T]):
         ]
 
 
-def _uuid7(rng: random.Random, at_us: int) -> int:
+def seeded_uuid7(rng: random.Random, at_us: int) -> int:
     """A UUIDv7 as an int: time-ordered like the ids a client makes, but seeded."""
     ms = max(at_us // 1000, 0) & ((1 << 48) - 1)
     return (
@@ -203,7 +203,7 @@ def plan_parties(rng: random.Random, tickets: int, start: int) -> Parties:
         # The first four show every contract level; then mostly none and silver.
         level = levels[len(orgs)] if len(orgs) < 4 else _LEVEL(rng)
         domain = f"{_slug(name)}.{_pick(rng, ('de', 'de', 'com', 'eu'))}"
-        orgs.append(OrgPlan(_uuid7(rng, start), name, domain, level))
+        orgs.append(OrgPlan(seeded_uuid7(rng, start), name, domain, level))
 
     contacts: list[ContactPlan] = []
     used: set[str] = set()
@@ -227,13 +227,13 @@ def plan_parties(rng: random.Random, tickets: int, start: int) -> Parties:
             while addr in used:
                 addr = f"{local}{_between(rng, 2, 999)}@{domain}"
             used.add(addr)
-            addresses.append((_uuid7(rng, start), addr))
+            addresses.append((seeded_uuid7(rng, start), addr))
         addresses.sort(key=lambda a: a[1])
         phone = f"+49 {_between(rng, 30, 9999)} {_between(rng, 100000, 9999999)}"
         created = start - _between(rng, _DAY, 400 * _DAY)
         contacts.append(
             ContactPlan(
-                _uuid7(rng, created),
+                seeded_uuid7(rng, created),
                 first,
                 last,
                 female,
@@ -245,7 +245,7 @@ def plan_parties(rng: random.Random, tickets: int, start: int) -> Parties:
             )
         )
 
-    group_ids = [_uuid7(rng, start) for _ in tx.GROUPS]
+    group_ids = [seeded_uuid7(rng, start) for _ in tx.GROUPS]
     agents: list[AgentPlan] = []
     members: list[list[int]] = [[] for _ in tx.GROUPS]
     for i, (login, name, role, groups, lead) in enumerate(tx.AGENTS):
@@ -253,7 +253,7 @@ def plan_parties(rng: random.Random, tickets: int, start: int) -> Parties:
         for g in gidx:
             members[g].append(i)
         agents.append(
-            AgentPlan(_uuid7(rng, start), login, name, role, gidx, gidx[0] if lead else None)
+            AgentPlan(seeded_uuid7(rng, start), login, name, role, gidx, gidx[0] if lead else None)
         )
     business = [i for i, c in enumerate(contacts) if c.org is not None]
     private = [i for i, c in enumerate(contacts) if c.org is None]
@@ -635,7 +635,7 @@ class Planner:
         priority = self._priority(scenario.urgency, org)
         return TicketPlan(
             index,
-            _uuid7(r, created),
+            seeded_uuid7(r, created),
             subject,
             channel,
             priority,
@@ -767,7 +767,7 @@ class Planner:
             body = f"{lead} {contact.name}: „{opening[0].upper()}{opening[1:]}“"
             return MessagePlan(
                 at,
-                _uuid7(r, at),
+                seeded_uuid7(r, at),
                 kind,
                 agent,
                 subject,
@@ -778,7 +778,7 @@ class Planner:
         body = self._customer_mail(opening, phrases, fill)
         header = _header(r, at, contact.address) if kind is MessageKind.INBOUND_MAIL else None
         return MessagePlan(
-            at, _uuid7(r, at), kind, None, subject, body, None, contact.address, [], header
+            at, seeded_uuid7(r, at), kind, None, subject, body, None, contact.address, [], header
         )
 
     def _customer_mail(self, core: str, phrases: tx.Phrases, fill: Fill) -> str:
@@ -803,7 +803,7 @@ class Planner:
         mails: list[str],
     ) -> MessagePlan:
         r = self.rng
-        mid = _uuid7(r, at)
+        mid = seeded_uuid7(r, at)
         reply_subject = phrases.reply_prefix + subject
         if kind is MessageKind.NOTE:
             pool = {"note": texts.notes + phrases.notes, "parked": phrases.parked}[role]
@@ -1043,7 +1043,7 @@ def _write_parties(session: Session, p: Parties, hlc: str) -> None:
         insert(Membership),
         [
             {
-                "id": uuid.UUID(int=_uuid7(rng, 0)),
+                "id": uuid.UUID(int=seeded_uuid7(rng, 0)),
                 "agent_id": uuid.UUID(int=p.agents[a].id),
                 "group_id": uuid.UUID(int=p.group_ids[g]),
                 **common,

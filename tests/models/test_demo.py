@@ -302,3 +302,31 @@ def test_empty_demo_has_parties_only(sqlite_store: Store) -> None:
     summary = populate(sqlite_store, 0, now=NOW)
     assert summary.tickets == summary.messages == 0
     assert summary.agents == 8 and summary.contacts > 0
+
+
+def test_scrolling_anywhere_matches_keyset_pages(store: Store) -> None:
+    """rows_at (offset, one index branch per status) and page() (keyset) agree."""
+    populate(store, 500, seed=2, now=NOW, bulk=True)
+    with store.read() as s:
+        group_id = s.scalar(select(Group.id).where(Group.name == "1st-Level-Support"))
+        views = [
+            queries.ALL_OPEN,
+            queries.TicketFilter(statuses=queries.ALL_OPEN.statuses, group_id=group_id),
+            queries.TicketFilter(statuses=queries.ALL_OPEN.statuses, unassigned=True),
+            queries.TicketFilter(statuses=frozenset({Status.CLOSED, Status.REJECTED}), tag="vip"),
+            queries.TicketFilter(),
+        ]
+        for flt in views:
+            keyset: list[uuid.UUID] = []
+            cursor = None
+            while True:
+                rows, cursor = queries.page(s, flt, cursor, limit=37)
+                keyset += [r.id for r in rows]
+                if cursor is None:
+                    break
+            total = queries.count(s, flt)
+            assert len(keyset) == total > 0
+            by_offset = [
+                r.id for offset in range(0, total, 23) for r in queries.rows_at(s, flt, offset, 23)
+            ]
+            assert by_offset == keyset
