@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import insert, select
@@ -143,15 +144,12 @@ class ContactPlan:
     addresses: tuple[tuple[int, str], ...]  # (id, address), sorted by address
     phone: str
     created_at: int
+    name: str = ""
+    address: str = ""  # Contact.primary_address: the first address by sort order
 
-    @property
-    def name(self) -> str:
-        return f"{self.first} {self.last}"
-
-    @property
-    def address(self) -> str:
-        # Contact.primary_address is the first address by sort order.
-        return self.addresses[0][1]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", f"{self.first} {self.last}")
+        object.__setattr__(self, "address", self.addresses[0][1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -546,6 +544,11 @@ class Planner:
             self.length = Weighted(lengths, (75, 18, 4, 1.5, 0.6, 0.4, 0.25, 0.25))
         self.business = [s for s in tx.SCENARIOS if s.business]
         self.private = [s for s in tx.SCENARIOS if not s.business]
+        self.group_of = {s.key: tx.GROUPS.index(s.group) for s in tx.SCENARIOS}
+        self.type_of = {s.key: TicketType(s.type) for s in tx.SCENARIOS}
+        self.everyone = list(range(len(parties.agents)))
+        self.first_names = [a.name.split()[0] for a in parties.agents]
+        self._people_cache: dict[int, dict[str, str]] = {}
         # The newest tickets show every status once, so even tiny demos have them all.
         self.showcase = {tickets - 1 - k: st for k, st in enumerate(Status) if tickets >= 7}
 
@@ -582,8 +585,11 @@ class Planner:
         lang = contact.language
         texts = scenario.de if lang == "de" else scenario.en
         phrases = tx.PHRASES[lang]
-        fill = Fill(r, lang, created, self._people(contact, org))
-        group = tx.GROUPS.index(scenario.group) if r.random() > 0.07 else None
+        people = self._people_cache.get(contact_idx)
+        if people is None:
+            people = self._people_cache[contact_idx] = self._people(contact, org)
+        fill = Fill(r, lang, created, people)
+        group = self.group_of[scenario.key] if r.random() > 0.07 else None
         channel = self._channel(business)
         status = self.showcase.get(index) or self._status(created)
         length = self.length(r)
@@ -591,10 +597,9 @@ class Planner:
             length = min(length, 2)
         elif status is Status.WAITING_CUSTOMER:
             length = max(length, 2)
-        members = self.p.members[group] if group is not None else list(range(len(self.p.agents)))
-        agent = _pick(r, members)
+        agent = _pick(r, self.p.members[group] if group is not None else self.everyone)
         fill["agent"] = self.p.agents[agent].name
-        fill["agent_first"] = self.p.agents[agent].name.split()[0]
+        fill["agent_first"] = self.first_names[agent]
 
         subject = _pick(r, texts.subjects).format_map(fill)
         first = self._first_message(created, channel, contact, agent, subject, texts, phrases, fill)
@@ -625,7 +630,7 @@ class Planner:
                 )
             previous = msg
         self._changes(events, status, agent, group, business, org, scenario, texts, phrases, fill)
-        events.sort(key=lambda e: e.at)
+        events.sort(key=_AT)
         self._fit(events, created)
         if status is Status.PENDING_REMINDER:
             change = events[-1]
@@ -639,7 +644,7 @@ class Planner:
             subject,
             channel,
             priority,
-            TicketType(scenario.type),
+            self.type_of[scenario.key],
             scenario.category,
             group,
             contact_idx,
@@ -926,6 +931,7 @@ class Planner:
             previous = ev.at
 
 
+_AT = attrgetter("at")
 _FROM_CUSTOMER = frozenset(k for k in MessageKind if k.from_customer)
 _BUSINESS_CHANNEL = Weighted(
     (Channel.MAIL, Channel.WEB, Channel.PHONE, Channel.API), (60, 14, 20, 6)
