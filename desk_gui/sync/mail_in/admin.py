@@ -209,6 +209,23 @@ def add_mailbox(
     return Added(mailbox_id, reattached, ingested, env_name(account) if env_secret else None)
 
 
+def update_mailbox(store: Store, settings: MailboxSettings) -> None:
+    """New IMAP settings for an existing mailbox, found by name (which stays: the keyring
+    entry and the intake rules refer to it). The cursor stays too: the same folder on a
+    new host is recognised by its UIDVALIDITY, a different one is fetched from the start."""
+    s = _validated(settings)
+    mailbox_id = get_mailbox(store, s.name).id
+    hlc = store.clock.now()
+    with store.write() as session:
+        mailbox = session.get(Mailbox, mailbox_id)
+        assert mailbox is not None
+        mailbox.imap_host, mailbox.imap_port = s.imap_host.strip(), s.imap_port
+        mailbox.imap_security, mailbox.imap_user = s.security, s.user.strip()
+        mailbox.folder = s.folder.strip()
+        mailbox.group_id = find_group(session, s.group).id if s.group else None
+        mailbox.hlc = hlc
+
+
 def set_password(store: Store, secrets: Secrets, name: str, password: str) -> None:
     """A new password for an existing mailbox (changed on the server, keyring reset)."""
     name = get_mailbox(store, name).name
