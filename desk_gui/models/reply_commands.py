@@ -455,6 +455,13 @@ class QueueAck(Command):
         return _queue(ctx, ticket, mail, self.message_uuid, self.outbound_id)
 
 
+def outbound_for_ticket(session: Session, ticket_id: uuid.UUID) -> dict[uuid.UUID, OutboundMail]:
+    """The send state of each outbound message of a ticket (the thread shows it, with
+    Retry and Edit on failed ones), by message id."""
+    rows = session.scalars(select(OutboundMail).where(OutboundMail.ticket_id == ticket_id))
+    return {row.message_uuid: row for row in rows}
+
+
 def _outbound(ctx: Context, outbound_id: uuid.UUID) -> OutboundMail:
     row = ctx.session.get(OutboundMail, outbound_id, populate_existing=True)
     if row is None:

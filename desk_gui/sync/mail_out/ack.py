@@ -33,6 +33,7 @@ from desk_gui.models.ticket import Tag, Ticket, TicketTag
 from ..leases import db_now
 from ..mime import html_to_text, sanitize_html, strip_reply_prefixes
 from . import templates
+from .compose import store_raw
 
 ACK_ACTOR = Actor("auto-ack")
 CURSOR = "ack_cursor_seq"
@@ -124,6 +125,9 @@ def _acknowledge(session: Session, hlc: str, msg: Message) -> AckOutcome:
         return AckOutcome(ticket.id, False, str(exc))
     if queued is None:
         return AckOutcome(ticket.id, False, "acknowledged already")
+    row = session.get(OutboundMail, queued.outbound_id)
+    assert row is not None
+    store_raw(session, row)
     return AckOutcome(ticket.id, True, f"acknowledged to {msg.from_addr}")
 
 

@@ -203,3 +203,23 @@ def outgoing_for(session: Session, row: OutboundMail, mailbox: Mailbox) -> Outgo
 
 def _chunks(session: Session, sha: str) -> Callable[[], Iterable[bytes]]:
     return lambda: blob.iter_chunks(session, sha)
+
+
+def store_raw(session: Session, row: OutboundMail) -> str:
+    """Compose once, when queued, and keep the bytes as the message's raw blob: every
+    attempt sends exactly these bytes, the Sent copy is the same, and the sent mail is
+    kept like a received one. (A row replicated without its raw is composed at send.)"""
+    msg = session.get(Message, row.message_uuid)
+    mailbox = session.get(Mailbox, row.mailbox_id)
+    if msg is None or mailbox is None:
+        raise ComposeError("the message or its mailbox is gone")
+    raw = to_bytes(compose(outgoing_for(session, row, mailbox)))
+    msg.raw_sha256 = blob.put_bytes(session, raw)
+    return msg.raw_sha256
+
+
+def raw_for(session: Session, row: OutboundMail, mailbox: Mailbox) -> bytes:
+    msg = session.get(Message, row.message_uuid)
+    if msg is not None and msg.raw_sha256 is not None:
+        return blob.read_bytes(session, msg.raw_sha256)
+    return to_bytes(compose(outgoing_for(session, row, mailbox)))

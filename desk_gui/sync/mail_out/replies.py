@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from desk_gui.models import blob
 from desk_gui.models.commands import SYSTEM, Actor, AddNote, run_in
 from desk_gui.models.message import Message
+from desk_gui.models.outbound import OutboundMail
 from desk_gui.models.party import Agent, Group
 from desk_gui.models.reply_commands import (
     NewMessage,
@@ -36,6 +37,7 @@ from desk_gui.models.ticket import Status, Ticket
 
 from ..mime import html_to_text, sanitize_html, strip_reply_prefixes
 from . import templates
+from .compose import store_raw
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,7 @@ def queue_reply(store: Store, draft: ReplyDraft, actor: Actor = SYSTEM) -> Queue
             )
             hlc = clock.now()
             queued: QueuedMail = run_in(session, hlc, cmd, actor)
+            _precompose(session, queued.outbound_id)
             _notify(session, hlc, queued.message_uuid, actor)
     except ReplyHeld as held:
         return Held(held.new)
@@ -213,6 +216,12 @@ def post_note(
         message_uuid: uuid.UUID = run_in(session, hlc, cmd, actor)
         _notify(session, hlc, message_uuid, actor)
     return message_uuid
+
+
+def _precompose(session: Session, outbound_id: uuid.UUID) -> None:
+    row = session.get(OutboundMail, outbound_id)
+    assert row is not None
+    store_raw(session, row)
 
 
 def _notify(session: Session, hlc: str, message_uuid: uuid.UUID, actor: Actor) -> None:

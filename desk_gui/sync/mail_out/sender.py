@@ -17,27 +17,30 @@ import logging
 import smtplib
 import socket
 import ssl
+import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from desk_gui.models.blob import Blob, BlobChunk
 from desk_gui.models.mailbox import Mailbox, Security
+from desk_gui.models.message import Message
 from desk_gui.models.outbound import MailboxOutbound, OutboundMail, OutboundState
 from desk_gui.models.store import Store
 
 from ..leases import db_now
 from ..secrets import Secrets, mailbox_account
 from . import sent_folder
-from .compose import ComposeError, compose, outgoing_for, to_bytes
+from .compose import ComposeError, raw_for
 
 log = logging.getLogger(__name__)
 
 CLAIM_TTL = timedelta(minutes=5)
-BATCH = 50
+BATCH = 25
+SMALL_RAW = 256 * 1024  # raw mails up to this size are read with their batch
 MAX_ATTEMPTS = 12  # about a day of temporary failures with the backoff below
 DEFAULT_PORTS = {Security.SSL: 465, Security.STARTTLS: 587, Security.NONE: 25}
 
@@ -167,7 +170,34 @@ class _Box:
     folders: sent_folder.SentFolder | None = None
 
 
+@dataclass
+class _Claimed:
+    id: uuid.UUID
+    mailbox_id: uuid.UUID
+    message_id: str
+    interrupted: bool
+    recipients: list[str]
+    raw_sha256: str | None
+    raw: bytes | None = None  # loaded with the batch when small
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    id: uuid.UUID
+    sent: bool = False
+    retry: str | None = None
+    failed: str | None = None
+    note: str | None = None
+    found: bool = False
+
+
 class Sender:
+    """Drains the outbox: batches of claimed rows, one SMTP connection per mailbox.
+
+    Outcomes are committed once per batch: a crash before that leaves the batch in
+    "sending" with an expiring lease, and the next drain looks each one up in Sent.
+    """
+
     def __init__(
         self,
         store: Store,
@@ -187,12 +217,17 @@ class Sender:
         try:
             while limit is None or report.handled < limit:
                 batch = BATCH if limit is None else min(BATCH, limit - report.handled)
-                with self.store.write() as session:
-                    ids = claim(session, self.holder, batch, self.claim_ttl)
-                if not ids:
+                claimed = self._claim(batch)
+                if not claimed:
                     break
-                for row_id in ids:
-                    self._one(row_id, report)
+                renew_at = time.monotonic() + self.claim_ttl.total_seconds() / 3
+                outcomes: list[_Outcome] = []
+                for i, row in enumerate(claimed):
+                    if time.monotonic() > renew_at:  # a slow server: keep the rest ours
+                        self._renew([r.id for r in claimed[i:]])
+                        renew_at = time.monotonic() + self.claim_ttl.total_seconds() / 3
+                    outcomes.append(self._one(row))
+                self._record(outcomes, report)
         finally:
             self.close()
         return report
@@ -208,6 +243,56 @@ class Sender:
                 box.folders = None
         self.boxes.clear()
 
+    def _claim(self, batch: int) -> list[_Claimed]:
+        """Claim a batch and read what sending it needs in one read transaction."""
+        with self.store.write() as session:
+            ids = claim(session, self.holder, batch, self.claim_ttl)
+        if not ids:
+            return []
+        with self.store.read() as session:
+            rows = session.execute(
+                select(
+                    OutboundMail.id,
+                    OutboundMail.mailbox_id,
+                    OutboundMail.message_id_header,
+                    OutboundMail.interrupted,
+                    OutboundMail.bcc_addrs,
+                    Message.to_addrs,
+                    Message.cc_addrs,
+                    Message.raw_sha256,
+                )
+                .join(Message, Message.id == OutboundMail.message_uuid)
+                .where(OutboundMail.id.in_(ids))
+            )
+            found = {
+                r.id: _Claimed(
+                    r.id,
+                    r.mailbox_id,
+                    r.message_id_header,
+                    bool(r.interrupted),
+                    list(dict.fromkeys([*r.to_addrs, *r.cc_addrs, *r.bcc_addrs])),
+                    r.raw_sha256,
+                )
+                for r in rows
+            }
+            _load_small_raws(session, list(found.values()))
+            for mailbox_id in {c.mailbox_id for c in found.values()}:
+                self._box(session, mailbox_id)
+        return [found[i] for i in ids if i in found]
+
+    def _renew(self, ids: list[uuid.UUID]) -> None:
+        with self.store.write() as session:
+            session.execute(
+                update(OutboundMail)
+                .where(
+                    OutboundMail.id.in_(ids),
+                    OutboundMail.claimed_by == self.holder,
+                    OutboundMail.state == OutboundState.SENDING,
+                )
+                .values(claim_expires_at=db_now(session) + self.claim_ttl)
+                .execution_options(synchronize_session=False)
+            )
+
     def _box(self, session: Session, mailbox_id: uuid.UUID) -> _Box:
         box = self.boxes.get(mailbox_id)
         if box is None:
@@ -219,58 +304,58 @@ class Sender:
             box = self.boxes[mailbox_id] = _Box(mailbox, settings)
         return box
 
-    def _one(self, row_id: uuid.UUID, report: DrainReport) -> None:
+    def _one(self, claimed: _Claimed) -> _Outcome:
+        box = self.boxes[claimed.mailbox_id]
+        if claimed.interrupted:
+            checked = self._check_sent(box, claimed)
+            if checked is not None:
+                return checked
         try:
-            with self.store.read() as session:
-                row = session.get(OutboundMail, row_id)
-                if row is None or row.claimed_by != self.holder:
-                    return  # taken over by another sender after our lease ran out
-                box = self._box(session, row.mailbox_id)
-                if row.interrupted and self._already_sent(box, row, report):
-                    return
-                outgoing = outgoing_for(session, row, box.mailbox)
-                raw = to_bytes(compose(outgoing))
-            refused = self._send(box, outgoing.from_addr, outgoing.recipients, raw)
-        except TemporaryFailure as exc:
-            self._finish(row_id, report, retry=str(exc))
-            return
+            if not box.mailbox.from_addr:
+                raise SmtpConfigError(f"mailbox {box.mailbox.name!r} has no sender address")
+            raw = claimed.raw if claimed.raw is not None else self._raw(claimed, box)
+            refused = self._send(box, box.mailbox.from_addr, claimed.recipients, raw)
+        except (TemporaryFailure, SmtpConfigError) as exc:
+            return _Outcome(claimed.id, retry=str(exc))
         except (PermanentFailure, ComposeError) as exc:
-            self._finish(row_id, report, failed=str(exc))
-            return
-        except SmtpConfigError as exc:
-            self._finish(row_id, report, retry=str(exc))
-            return
+            return _Outcome(claimed.id, failed=str(exc))
         note = None
         if refused:
             note = "some recipients refused: " + "; ".join(
-                f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in refused.items()
+                f"{addr}: {code} {_text(msg_)}" for addr, (code, msg_) in refused.items()
             )
         if box.settings.append_sent:
             try:
                 self._folders(box).append(raw)
             except Exception as exc:  # the mail went out: a missing copy is only noted
                 note = f"{note + '; ' if note else ''}no copy in Sent: {exc}"
-        self._finish(row_id, report, sent=True, note=note)
+        return _Outcome(claimed.id, sent=True, note=note)
 
-    def _already_sent(self, box: _Box, row: OutboundMail, report: DrainReport) -> bool:
-        """Whether an interrupted send is in the Sent folder (then it is marked sent)."""
+    def _raw(self, claimed: _Claimed, box: _Box) -> bytes:
+        with self.store.read() as session:
+            row = session.get(OutboundMail, claimed.id)
+            if row is None:
+                raise PermanentFailure("the outgoing mail was removed")
+            return raw_for(session, row, box.mailbox)
+
+    def _check_sent(self, box: _Box, claimed: _Claimed) -> _Outcome | None:
+        """An interrupted send: found in Sent (done), not found (None: send), unknown."""
         if not box.mailbox.imap_host:
-            self._finish(
-                row.id,
-                report,
+            return _Outcome(
+                claimed.id,
                 failed="interrupted while sending and the mailbox has no IMAP Sent folder to "
                 "check: it may have been sent; look, then retry or cancel",
             )
-            return True
         try:
-            found = self._folders(box).contains(row.message_id_header)
+            found = self._folders(box).contains(claimed.message_id)
         except Exception as exc:
-            self._finish(row.id, report, retry=f"cannot check the Sent folder: {exc}")
-            return True
+            if box.folders is not None:
+                box.folders.close()
+                box.folders = None
+            return _Outcome(claimed.id, retry=f"cannot check the Sent folder: {exc}")
         if found:
-            self._finish(row.id, report, sent=True, note="found in the Sent folder", found=True)
-            return True
-        return False
+            return _Outcome(claimed.id, sent=True, note="found in the Sent folder", found=True)
+        return None
 
     def _folders(self, box: _Box) -> sent_folder.SentFolder:
         if box.folders is None:
@@ -320,48 +405,64 @@ class Sender:
                 smtp.close()
             raise TemporaryFailure(f"connection lost while sending: {exc}") from None
 
-    def _finish(
-        self,
-        row_id: uuid.UUID,
-        report: DrainReport,
-        *,
-        sent: bool = False,
-        retry: str | None = None,
-        failed: str | None = None,
-        note: str | None = None,
-        found: bool = False,
-    ) -> None:
+    def _record(self, outcomes: list[_Outcome], report: DrainReport) -> None:
+        if not outcomes:
+            return
         with self.store.write() as session:
-            row = session.get(OutboundMail, row_id, populate_existing=True)
-            if row is None or row.claimed_by != self.holder:
-                return
             now = db_now(session)
-            row.claimed_by, row.claim_expires_at = None, None
-            if sent:
-                row.state, row.sent_at, row.reason = OutboundState.SENT, now, note
-                row.interrupted = False
-                if found:
-                    report.found_in_sent += 1
-                else:
-                    report.sent += 1
-            elif retry is not None and row.attempts < MAX_ATTEMPTS:
-                row.state, row.reason = OutboundState.QUEUED, retry
-                row.next_attempt_at = now + backoff(row.attempts)
-                report.retrying += 1
-            else:
-                row.state = OutboundState.FAILED
-                row.reason = failed or f"gave up after {row.attempts} attempts: {retry}"
-                report.failed += 1
-            # Our other claimed rows are still being worked on: keep their lease fresh.
-            session.execute(
-                update(OutboundMail)
-                .where(
-                    OutboundMail.claimed_by == self.holder,
-                    OutboundMail.state == OutboundState.SENDING,
+            rows = {
+                r.id: r
+                for r in session.scalars(
+                    select(OutboundMail)
+                    .where(OutboundMail.id.in_([o.id for o in outcomes]))
+                    .execution_options(populate_existing=True)
                 )
-                .values(claim_expires_at=now + self.claim_ttl)
-                .execution_options(synchronize_session=False)
-            )
+            }
+            for outcome in outcomes:
+                row = rows.get(outcome.id)
+                if row is None or row.claimed_by != self.holder:
+                    continue  # our lease ran out and another sender took it over
+                _apply(row, outcome, now, report)
+
+
+def _load_small_raws(session: Session, claimed: list[_Claimed]) -> None:
+    """The raw mails of a batch in one query, when they are small (most replies are)."""
+    shas = {c.raw_sha256 for c in claimed if c.raw_sha256}
+    small = set(
+        session.scalars(select(Blob.sha256).where(Blob.sha256.in_(shas), Blob.size <= SMALL_RAW))
+    )
+    if not small:
+        return
+    chunks = session.execute(
+        select(BlobChunk.sha256, BlobChunk.data)
+        .where(BlobChunk.sha256.in_(small))
+        .order_by(BlobChunk.sha256, BlobChunk.idx)
+    )
+    raws: dict[str, bytearray] = {}
+    for sha, data in chunks:
+        raws.setdefault(sha, bytearray()).extend(data)
+    for c in claimed:
+        if c.raw_sha256 in raws:
+            c.raw = bytes(raws[c.raw_sha256])
+
+
+def _apply(row: OutboundMail, outcome: _Outcome, now: datetime, report: DrainReport) -> None:
+    row.claimed_by, row.claim_expires_at = None, None
+    if outcome.sent:
+        row.state, row.sent_at, row.reason = OutboundState.SENT, now, outcome.note
+        row.interrupted = False
+        if outcome.found:
+            report.found_in_sent += 1
+        else:
+            report.sent += 1
+    elif outcome.retry is not None and row.attempts < MAX_ATTEMPTS:
+        row.state, row.reason = OutboundState.QUEUED, outcome.retry
+        row.next_attempt_at = now + backoff(row.attempts)
+        report.retrying += 1
+    else:
+        row.state = OutboundState.FAILED
+        row.reason = outcome.failed or f"gave up after {row.attempts} attempts: {outcome.retry}"
+        report.failed += 1
 
 
 def _reset(smtp: smtplib.SMTP) -> None:
@@ -371,21 +472,3 @@ def _reset(smtp: smtplib.SMTP) -> None:
 
 def _text(value: bytes | str) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-
-
-@contextlib.contextmanager
-def _nothing() -> Iterator[None]:
-    yield
-
-
-def due_count(store: Store, now: datetime | None = None) -> int:
-    with store.read() as session:
-        moment = now or db_now(session)
-        return len(
-            session.scalars(
-                select(OutboundMail.id).where(
-                    OutboundMail.state == OutboundState.QUEUED,
-                    OutboundMail.next_attempt_at <= moment,
-                )
-            ).all()
-        )

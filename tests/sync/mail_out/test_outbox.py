@@ -10,8 +10,9 @@ from sqlalchemy import select, update
 
 from desk_gui.models import Message, OutboundMail, OutboundState, Status, Ticket
 from desk_gui.models.base import utcnow
+from desk_gui.models.blob import read_bytes
 from desk_gui.models.commands import CommandError, execute
-from desk_gui.models.reply_commands import HeaderInjection, RetrySend
+from desk_gui.models.reply_commands import HeaderInjection, RetrySend, outbound_for_ticket
 from desk_gui.models.store import Store
 from desk_gui.sync.mail_out import Held, OutgoingFile, Queued, ReplyDraft, drain_outbox, queue_reply
 from desk_gui.sync.mail_out.sender import backoff
@@ -101,6 +102,11 @@ def test_reply_arrives_and_parses_back(
     assert files["logo.png"].read_bytes() == logo and files["logo.png"].inline
     assert files["logo.png"].content_id == "logo@desk"
     assert msg.body_text.startswith("Hallo Max,") and "{{" not in mail_html
+    # Composed once when queued: what went out is byte for byte the stored raw mail.
+    with desk.store.read() as s:
+        assert msg.raw_sha256 is not None
+        assert read_bytes(s, msg.raw_sha256) == got.content
+        assert outbound_for_ticket(s, tid)[msg.id].state is OutboundState.SENT
 
 
 def test_smtp_down_stays_queued_then_goes(store: Store, secrets: MemorySecrets) -> None:
