@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import socket
 import threading
 import uuid
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from desk_gui.models.mailbox import Mailbox
 from desk_gui.models.store import Store
 
+from .. import leases
 from ..secrets import Secrets
 from .ingest import Outcome
 from .worker import MailboxWorker, ProgressCallback
@@ -45,14 +48,20 @@ class MailEngine:
         holder: str | None = None,
         on_progress: ProgressCallback | None = None,
         parse_processes: int = 0,
+        lease_ttl: timedelta = leases.MAILBOX_TTL,
     ) -> None:
         self.store = store
         self.secrets = secrets
         self.holder = holder or default_holder()
         self.on_progress = on_progress
+        self.lease_ttl = lease_ttl
         # Parsing is the CPU-heavy part of ingest: a process pool uses every core.
+        # "spawn": forking a process whose other threads hold locks (SQLite, logging,
+        # Qt) can leave the child deadlocked.
         self._parser: Executor | None = (
-            ProcessPoolExecutor(parse_processes) if parse_processes > 0 else None
+            ProcessPoolExecutor(parse_processes, mp_context=multiprocessing.get_context("spawn"))
+            if parse_processes > 0
+            else None
         )
 
     def mailboxes(self) -> list[tuple[uuid.UUID, str]]:
@@ -66,7 +75,13 @@ class MailEngine:
 
     def worker(self, mailbox_id: uuid.UUID) -> MailboxWorker:
         return MailboxWorker(
-            self.store, mailbox_id, self.secrets, self.holder, self._parser, self.on_progress
+            self.store,
+            mailbox_id,
+            self.secrets,
+            self.holder,
+            self._parser,
+            self.on_progress,
+            self.lease_ttl,
         )
 
     def run_once(self) -> list[MailboxReport]:

@@ -1,37 +1,62 @@
-"""One fetched mail into the store, in one transaction: exactly once, never lost.
+"""Fetched mails into the store, a batch per transaction: exactly once, never lost.
 
-The ledger row keyed by (mailbox, UIDVALIDITY, UID), the raw bytes, the parsed message
-and the fetch cursor commit together: a crash before the commit re-fetches the mail,
-a crash after it finds the ledger row and skips.
+The ledger rows keyed by (mailbox, UIDVALIDITY, UID), the raw bytes, the parsed messages
+and the fetch cursor commit together: a crash before the commit re-fetches the batch,
+a crash after it finds the ledger rows and skips them.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desk_gui.models import blob
+from desk_gui.models.base import utcnow
 from desk_gui.models.commands import Actor, run_in
 from desk_gui.models.inbound import InboundMail, InboundState
 from desk_gui.models.mail_commands import ReceiveMail
 from desk_gui.models.mailbox import Mailbox, MailboxState
 
-from . import threads
+from . import receive, threads
 
 MAIL_ACTOR = Actor("mail")
+SEEN_BEFORE = "same mail seen before"
+ALREADY = "already ingested"
 
 
 @dataclass(frozen=True)
 class Fetched:
+    """One fetched mail: its bytes, or for a big mail the file it was streamed to."""
+
     uid: int
     raw: bytes
+    path: Path | None = None  # set for big mails; `raw` is then empty
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size if self.path is not None else len(self.raw)
+
+    def sha256(self) -> str:
+        if self.path is None:
+            return hashlib.sha256(self.raw).hexdigest()
+        digest = hashlib.sha256()
+        with self.path.open("rb") as f:
+            while chunk := f.read(blob.CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def open(self) -> BinaryIO:
+        import io
+
+        return self.path.open("rb") if self.path is not None else io.BytesIO(self.raw)
 
 
 @dataclass(frozen=True)
@@ -42,26 +67,134 @@ class Outcome:
     reason: str
 
 
-def _already(session: Session, mailbox_id: uuid.UUID, uidvalidity: int, uid: int) -> bool:
-    return (
-        session.scalar(
-            select(InboundMail.id).where(
-                InboundMail.mailbox_id == mailbox_id,
-                InboundMail.uidvalidity == uidvalidity,
-                InboundMail.uid == uid,
+@dataclass
+class _Seen:
+    state: InboundState
+    ticket_id: uuid.UUID | None
+    message_uuid: uuid.UUID | None
+
+
+class _Batch:
+    """Lookups done once per batch instead of once per mail."""
+
+    def __init__(
+        self, session: Session, mailbox: Mailbox, uidvalidity: int, items: Sequence[Fetched]
+    ) -> None:
+        self.session = session
+        self.mailbox = mailbox
+        self.uidvalidity = uidvalidity
+        uids = [f.uid for f in items]
+        self.done = set(
+            session.scalars(
+                select(InboundMail.uid).where(
+                    InboundMail.mailbox_id == mailbox.id,
+                    InboundMail.uidvalidity == uidvalidity,
+                    InboundMail.uid.in_(uids),
+                )
             )
         )
-        is not None
-    )
+        self.shas = {f.uid: f.sha256() for f in items if f.uid not in self.done}
+        # The same bytes under a new UIDVALIDITY: the server renumbered, the mail is old.
+        self.seen: dict[str, _Seen] = {}
+        rows = session.execute(
+            select(
+                InboundMail.raw_sha256,
+                InboundMail.state,
+                InboundMail.ticket_id,
+                InboundMail.message_uuid,
+            ).where(
+                InboundMail.mailbox_id == mailbox.id,
+                InboundMail.raw_sha256.in_(set(self.shas.values())),
+            )
+        )
+        for sha, state, ticket_id, message_uuid in rows:
+            self.seen.setdefault(sha, _Seen(state, ticket_id, message_uuid))
+        self.lookups = receive.Lookups.load(session)
+        self.ledger: list[dict[str, Any]] = []
+
+    def store_raws(self, items: Sequence[Fetched]) -> None:
+        """Raw mails as blobs: small ones with two multi-row inserts, big ones streamed."""
+        small = {self.shas[f.uid]: f.raw for f in items if f.uid in self.shas and not f.path}
+        existing = set(
+            self.session.scalars(select(blob.Blob.sha256).where(blob.Blob.sha256.in_(small)))
+        )
+        new = {sha: raw for sha, raw in small.items() if sha not in existing}
+        if new:
+            self.session.execute(
+                insert(blob.Blob), [{"sha256": s, "size": len(r)} for s, r in new.items()]
+            )
+            self.session.execute(
+                insert(blob.BlobChunk),
+                [
+                    {"sha256": s, "idx": i, "data": r[start : start + blob.CHUNK]}
+                    for s, r in new.items()
+                    for i, start in enumerate(range(0, max(len(r), 1), blob.CHUNK))
+                ],
+            )
+        for f in items:
+            if f.path is not None and f.uid in self.shas:
+                with f.open() as stream:
+                    blob.put_stream(self.session, stream)
+
+    def one(self, hlc: str, fetched: Fetched, parsed: Any) -> Outcome:
+        if fetched.uid in self.done:
+            return Outcome(fetched.uid, None, None, ALREADY)
+        sha = self.shas[fetched.uid]
+        row: dict[str, Any] = {
+            "id": uuid.uuid4(),
+            "mailbox_id": self.mailbox.id,
+            "uidvalidity": self.uidvalidity,
+            "uid": fetched.uid,
+            "raw_sha256": sha,
+            "size": fetched.size,
+            "hlc": hlc,
+            "received_at": utcnow(),
+            "ticket_id": None,
+            "message_uuid": None,
+        }
+        self.ledger.append(row)
+        self.done.add(fetched.uid)
+        if (earlier := self.seen.get(sha)) is not None:
+            row.update(
+                state=earlier.state,
+                ticket_id=earlier.ticket_id,
+                message_uuid=earlier.message_uuid,
+                detail=SEEN_BEFORE,
+            )
+            return Outcome(fetched.uid, None, earlier.ticket_id, SEEN_BEFORE)
+        cmd, state, detail = receive.command_for(
+            self.session, self.mailbox, parsed, sha, lookups=self.lookups
+        )
+        row.update(state=state, detail=detail)
+        if cmd is None:
+            self.seen[sha] = _Seen(state, None, None)
+            return Outcome(fetched.uid, state, None, detail or state.value)
+        ticket_id, message_uuid = run_in(self.session, hlc, cmd, MAIL_ACTOR)
+        row.update(ticket_id=ticket_id, message_uuid=message_uuid)
+        self.seen[sha] = _Seen(state, ticket_id, message_uuid)
+        return Outcome(fetched.uid, state, ticket_id, cmd.match_reason)
+
+    def write_ledger(self) -> None:
+        if self.ledger:
+            self.session.execute(insert(InboundMail), self.ledger)
 
 
-def _seen_raw(session: Session, mailbox_id: uuid.UUID, sha: str) -> InboundMail | None:
-    # The same bytes under a new UIDVALIDITY: the server renumbered, the mail is old.
-    return session.scalar(
-        select(InboundMail)
-        .where(InboundMail.mailbox_id == mailbox_id, InboundMail.raw_sha256 == sha)
-        .limit(1)
-    )
+def ingest_batch(
+    session: Session,
+    hlc: Callable[[], str],
+    mailbox: Mailbox,
+    uidvalidity: int,
+    items: Sequence[tuple[Fetched, Any]],
+) -> list[Outcome]:
+    """Store mails with their parser results, in the caller's transaction, in UID order.
+
+    The caller advances the cursor in the same transaction (`advance_cursor`).
+    """
+    batch = _Batch(session, mailbox, uidvalidity, [f for f, _ in items])
+    batch.store_raws([f for f, _ in items])
+    outcomes = [batch.one(hlc(), fetched, parsed) for fetched, parsed in items]
+    batch.write_ledger()
+    return outcomes
 
 
 def ingest(
@@ -73,54 +206,34 @@ def ingest(
     parsed: Any,
 ) -> Outcome:
     """Store one mail; `parsed` is the parser's result for fetched.raw (or a failure)."""
-    if _already(session, mailbox.id, uidvalidity, fetched.uid):
-        return Outcome(fetched.uid, None, None, "already ingested")
-    sha = hashlib.sha256(fetched.raw).hexdigest()
-    ledger = InboundMail(
-        mailbox_id=mailbox.id,
-        uidvalidity=uidvalidity,
-        uid=fetched.uid,
-        raw_sha256=sha,
-        size=len(fetched.raw),
-        hlc=hlc,
-    )
-    earlier = _seen_raw(session, mailbox.id, sha)
-    blob.put_stream(session, io.BytesIO(fetched.raw))
-    if earlier is not None:
-        ledger.state, ledger.ticket_id = earlier.state, earlier.ticket_id
-        ledger.message_uuid, ledger.detail = earlier.message_uuid, "same mail seen before"
-        session.add(ledger)
-        return Outcome(fetched.uid, None, earlier.ticket_id, "same mail seen before")
-    from . import receive
-
-    cmd, state, detail = receive.command_for(session, mailbox, parsed, sha)
-    if cmd is None:
-        ledger.state, ledger.detail = state, detail
-        session.add(ledger)
-        return Outcome(fetched.uid, state, None, detail or state.value)
-    ticket_id, message_uuid = run_in(session, hlc, cmd, MAIL_ACTOR)
-    ledger.state, ledger.detail = state, detail
-    ledger.ticket_id, ledger.message_uuid = ticket_id, message_uuid
-    session.add(ledger)
-    return Outcome(fetched.uid, state, ticket_id, cmd.match_reason)
+    [outcome] = ingest_batch(session, lambda: hlc, mailbox, uidvalidity, [(fetched, parsed)])
+    return outcome
 
 
-def advance_cursor(session: Session, mailbox_id: uuid.UUID, uidvalidity: int, uid: int) -> None:
+def advance_cursor(
+    session: Session, mailbox_id: uuid.UUID, uidvalidity: int, uid: int, count: int = 1
+) -> None:
+    """Move the fetch cursor past `uid`; `count` mails were ingested up to it."""
     state = session.get(MailboxState, mailbox_id)
     if state is None:
         state = MailboxState(mailbox_id=mailbox_id, last_uid=0, ingested=0)
         session.add(state)
+    if state.uidvalidity != uidvalidity:
+        state.last_uid = 0
     state.uidvalidity = uidvalidity
     state.last_uid = max(state.last_uid or 0, uid)
-    state.ingested = (state.ingested or 0) + 1
+    state.ingested = (state.ingested or 0) + count
 
 
 __all__ = [
+    "ALREADY",
+    "SEEN_BEFORE",
     "Fetched",
     "IntegrityError",
     "Outcome",
     "ReceiveMail",
     "advance_cursor",
     "ingest",
+    "ingest_batch",
     "threads",
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from desk_gui.models import blob
@@ -21,6 +23,25 @@ SPAM_SCORE_THRESHOLD = 5.0
 LOOP_TAGS = {"auto_reply": "auto-reply", "bounce": "bounce", "list": "bulk", "bulk": "bulk"}
 
 
+@dataclass(frozen=True)
+class Lookups:
+    """The spam block list and the intake rules, read once per batch of mails.
+
+    Both are small and rarely edited; a batch runs in one transaction, so the snapshot
+    is what a query per mail would have seen.
+    """
+
+    blocked: frozenset[str]
+    rules: tuple[IntakeRule, ...]
+
+    @classmethod
+    def load(cls, session: Session) -> Lookups:
+        rules = session.scalars(
+            select(IntakeRule).where(IntakeRule.active.is_(True)).order_by(IntakeRule.position)
+        )
+        return cls(frozenset(session.scalars(select(SpamList.entry))), tuple(rules))
+
+
 def command_for(
     session: Session,
     mailbox: Mailbox,
@@ -28,15 +49,17 @@ def command_for(
     sha: str,
     *,
     check_spam: bool = True,  # False: an agent recovers a mail that was filed as spam
+    lookups: Lookups | None = None,  # a batch's snapshot; read here when not given
 ) -> tuple[ReceiveMail | None, InboundState, str | None]:
     """The command to run for a mail, its ledger state, and a detail for the ledger."""
     if isinstance(parsed, ParseFailure):
         return _unparseable(session, mailbox, parsed, sha), InboundState.PARSE_ERROR, parsed.reason
-    if check_spam and (why := spam_reason(session, parsed)) is not None:
+    lookups = lookups or Lookups.load(session)
+    if check_spam and (why := spam_reason(session, parsed, lookups.blocked)) is not None:
         return None, InboundState.SPAM, why
     sender = _customer(session, parsed)
     found = _thread(session, parsed)
-    rules = _rule_actions(session, mailbox, parsed) if found.ticket_id is None else {}
+    rules = {} if found.ticket_id else _rule_actions(session, mailbox, parsed, lookups.rules)
     tags = list(rules.get("tags", []))
     if parsed.loop is not None:
         tags.append(LOOP_TAGS[parsed.loop.value])
@@ -81,18 +104,23 @@ def _unparseable(
     )
 
 
-def spam_reason(session: Session, parsed: ParsedMessage) -> str | None:
+def spam_reason(
+    session: Session, parsed: ParsedMessage, blocked: frozenset[str] | None = None
+) -> str | None:
     if parsed.spam_flag:
         return "X-Spam-Flag: YES"
     if parsed.spam_score is not None and parsed.spam_score >= SPAM_SCORE_THRESHOLD:
         return f"spam score {parsed.spam_score:g} >= {SPAM_SCORE_THRESHOLD:g}"
     if parsed.from_addr:
         domain = parsed.from_addr.rsplit("@", 1)[-1]
-        blocked = session.scalar(
-            select(SpamList.entry).where(SpamList.entry.in_([parsed.from_addr, domain]))
-        )
-        if blocked is not None:
-            return f"sender blocked ({blocked})"
+        if blocked is None:
+            entry = session.scalar(
+                select(SpamList.entry).where(SpamList.entry.in_([parsed.from_addr, domain]))
+            )
+        else:
+            entry = next((e for e in (parsed.from_addr, domain) if e in blocked), None)
+        if entry is not None:
+            return f"sender blocked ({entry})"
     return None
 
 
@@ -117,13 +145,14 @@ def _thread(session: Session, parsed: ParsedMessage) -> threads.Match:
     return found or threads.by_subject(session, parsed.subject) or threads.Match(None, "new ticket")
 
 
-def _rule_actions(session: Session, mailbox: Mailbox, parsed: ParsedMessage) -> dict[str, Any]:
+def _rule_actions(
+    session: Session, mailbox: Mailbox, parsed: ParsedMessage, rules: tuple[IntakeRule, ...]
+) -> dict[str, Any]:
     """The first matching intake rule's actions, resolved to ids and enums."""
+    if not rules:
+        return {}
     haystack = f"{parsed.subject}\n{parsed.body_text}".lower()
     sender = (parsed.from_addr or "").lower()
-    rules = session.scalars(
-        select(IntakeRule).where(IntakeRule.active.is_(True)).order_by(IntakeRule.position)
-    )
     for rule in rules:
         cond = rule.conditions
         if "keyword" in cond and str(cond["keyword"]).lower() not in haystack:
@@ -150,8 +179,11 @@ def _resolve(session: Session, actions: dict[str, Any]) -> dict[str, Any]:
 def _store_attachments(session: Session, parsed: ParsedMessage) -> list[dict[str, Any]]:
     stored = []
     for att in parsed.attachments:
-        with att.open() as stream:
-            sha, size = blob.put_stream(session, stream)
+        if att.size <= blob.CHUNK:
+            sha, size = _put_small(session, att.read_bytes())
+        else:
+            with att.open() as stream:  # a spooled part streams from its file
+                sha, size = blob.put_stream(session, stream)
         stored.append(
             {
                 "blob": sha,
@@ -163,3 +195,12 @@ def _store_attachments(session: Session, parsed: ParsedMessage) -> list[dict[str
             }
         )
     return stored
+
+
+def _put_small(session: Session, data: bytes) -> tuple[str, int]:
+    """A one-chunk blob with two plain inserts (no ORM flush: attachments are many)."""
+    sha = hashlib.sha256(data).hexdigest()
+    if session.scalar(select(blob.Blob.sha256).where(blob.Blob.sha256 == sha)) is None:
+        session.execute(insert(blob.Blob).values(sha256=sha, size=len(data)))
+        session.execute(insert(blob.BlobChunk).values(sha256=sha, idx=0, data=data))
+    return sha, len(data)

@@ -9,31 +9,38 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from imapclient import IMAPClient
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from desk_gui.models.base import utcnow
 from desk_gui.models.mailbox import Mailbox, MailboxState
 from desk_gui.models.store import Store
 
 from .. import leases
-from ..mime import try_parse
+from ..mime import ParseFailure, try_parse
+from ..mime.parse import try_parse_file
 from ..secrets import Secrets
 from .imap import connect
-from .ingest import Fetched, Outcome, advance_cursor, ingest
+from .ingest import ALREADY, Fetched, Outcome, advance_cursor, ingest_batch
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
+BIG_MAIL = 8 << 20  # bytes: fetched in pieces into a file instead of into memory
+FETCH_PIECE = 4 << 20
 IDLE_RENEW_S = 300  # RFC 2177: re-issue IDLE well before servers drop it (29 min)
-LEASE_HEARTBEAT_S = 20
 
 
 @dataclass
@@ -61,6 +68,49 @@ def _batches(uids: Sequence[int], size: int) -> Iterator[list[int]]:
         yield list(uids[start : start + size])
 
 
+def _split_big(client: IMAPClient, uids: list[int]) -> Iterator[tuple[list[int], int | None]]:
+    """(small UIDs, then one big UID or None), in UID order: the cursor must never pass
+    a mail that is not committed yet."""
+    sizes = client.fetch(uids, ["RFC822.SIZE"])
+    small: list[int] = []
+    for uid in uids:
+        size = sizes.get(uid, {}).get(b"RFC822.SIZE")
+        if isinstance(size, int) and size > BIG_MAIL:
+            yield small, uid
+            small = []
+        else:
+            small.append(uid)
+    if small:
+        yield small, None
+
+
+def fetch_to_file(client: IMAPClient, uid: int, path: Path) -> bool:
+    """Stream one mail into a file with partial FETCHes; False when it is gone."""
+    offset = 0
+    with path.open("wb") as out:
+        while True:
+            key = f"BODY[]<{offset}>".encode()
+            data = client.fetch([uid], [f"BODY.PEEK[]<{offset}.{FETCH_PIECE}>"]).get(uid, {})
+            piece = data.get(key)
+            if piece is None:
+                return offset > 0
+            out.write(piece)
+            offset += len(piece)
+            if len(piece) < FETCH_PIECE:
+                return True
+
+
+class _Parsing:
+    """A fetched batch and its parser results (still being computed in the pool)."""
+
+    def __init__(self, fetched: list[Fetched], results: Iterable[Any]) -> None:
+        self.fetched = fetched
+        self.results = results
+
+    def items(self) -> list[tuple[Fetched, Any]]:
+        return list(zip(self.fetched, self.results, strict=True))
+
+
 class MailboxWorker:
     def __init__(
         self,
@@ -70,6 +120,7 @@ class MailboxWorker:
         holder: str,
         parser: Executor | None = None,
         on_progress: ProgressCallback | None = None,
+        lease_ttl: timedelta = leases.MAILBOX_TTL,
     ) -> None:
         self.store = store
         self.mailbox_id = mailbox_id
@@ -77,6 +128,7 @@ class MailboxWorker:
         self.holder = holder
         self.parser = parser
         self.on_progress = on_progress
+        self.lease_ttl = lease_ttl
         self.resource = f"mailbox:{mailbox_id}"
 
     def _mailbox(self) -> tuple[Mailbox, MailboxState | None]:
@@ -86,21 +138,26 @@ class MailboxWorker:
                 raise LookupError(f"mailbox {self.mailbox_id} was removed")
             return mailbox, session.get(MailboxState, self.mailbox_id)
 
-    def _take_lease(self) -> int:
-        with self.store.write() as session:
-            epoch = leases.acquire(
-                session, self.resource, "mailbox", self.holder, leases.MAILBOX_TTL
-            )
+    def _renew(self, session: Session) -> int:
+        epoch = leases.acquire(session, self.resource, "mailbox", self.holder, self.lease_ttl)
         if epoch is None:
             raise LeaseLost(f"mailbox {self.mailbox_id} is fetched by another engine")
         return epoch
+
+    def _take_lease(self) -> int:
+        with self.store.write() as session:
+            return self._renew(session)
 
     def release(self) -> None:
         with self.store.write() as session:
             leases.release(session, self.resource, self.holder)
 
     def fetch_new(self, client: IMAPClient) -> list[Outcome]:
-        """One pass: everything above the cursor, committed mail by mail."""
+        """One pass: everything above the cursor, in UID order, a batch per transaction.
+
+        While the parser pool works on one batch, this thread commits the previous one
+        and fetches the next. Big mails go alone, streamed through temporary files.
+        """
         mailbox, state = self._mailbox()
         info = client.select_folder(mailbox.folder, readonly=True)
         uidvalidity = int(info[b"UIDVALIDITY"])
@@ -109,37 +166,89 @@ class MailboxWorker:
         uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last)
         progress = Progress(mailbox.name, total=len(uids))
         outcomes: list[Outcome] = []
-        for batch in _batches(uids, BATCH):
-            self._take_lease()  # renews; raises when another engine took over
-            fetched = [
-                Fetched(uid, data[b"BODY[]"])
-                for uid, data in sorted(client.fetch(batch, ["BODY.PEEK[]"]).items())
-                if b"BODY[]" in data
-            ]
-            outcomes += self._ingest_batch(mailbox, uidvalidity, fetched)
-            progress.done += len(fetched)
+        pending: _Parsing | None = None
+
+        def commit(batch: _Parsing | None) -> None:
+            if batch is None:
+                return
+            outcomes.extend(self._commit(mailbox, uidvalidity, batch.items()))
+            progress.done += len(batch.fetched)
             if self.on_progress:
                 self.on_progress(progress)
+
+        for batch in _batches(uids, BATCH):
+            self._take_lease()  # renews; raises when another engine took over
+            for small, big in _split_big(client, batch):
+                parsing = self._parse(self._fetch(client, small)) if small else None
+                commit(pending)  # the previous batch, while the pool parses this one
+                pending = parsing
+                if big:
+                    commit(pending)
+                    pending = None
+                    outcomes.extend(self._big(client, mailbox, uidvalidity, big))
+        commit(pending)
         self._record_success()
         return outcomes
 
-    def _parse_all(self, fetched: list[Fetched]) -> list[Any]:
+    def _fetch(self, client: IMAPClient, uids: list[int]) -> list[Fetched]:
+        return [
+            Fetched(uid, data[b"BODY[]"])
+            for uid, data in sorted(client.fetch(uids, ["BODY.PEEK[]"]).items())
+            if b"BODY[]" in data
+        ]
+
+    def _parse(self, fetched: list[Fetched]) -> _Parsing:
         raws = [f.raw for f in fetched]
         if self.parser is None:
-            return [try_parse(r) for r in raws]
-        return list(self.parser.map(try_parse, raws, chunksize=16))
+            return _Parsing(fetched, [try_parse(r) for r in raws])
+        return _Parsing(fetched, self.parser.map(try_parse, raws, chunksize=16))
 
-    def _ingest_batch(
-        self, mailbox: Mailbox, uidvalidity: int, fetched: list[Fetched]
+    def _big(
+        self, client: IMAPClient, mailbox: Mailbox, uidvalidity: int, uid: int
     ) -> list[Outcome]:
-        outcomes = []
-        for item, parsed in zip(fetched, self._parse_all(fetched), strict=True):
-            with self.store.write() as session:
-                outcome = ingest(
-                    session, self.store.clock.now(), mailbox, uidvalidity, item, parsed
-                )
-                advance_cursor(session, mailbox.id, uidvalidity, item.uid)
-            outcomes.append(outcome)
+        """A big mail: fetched piece by piece into a file, parsed from it, big parts spooled."""
+        with tempfile.TemporaryDirectory(prefix="desk-mail-") as tmp:
+            path = Path(tmp) / "raw.eml"
+            if not fetch_to_file(client, uid, path):
+                return []  # expunged meanwhile
+            fetched = Fetched(uid, b"", path)
+            parsed = try_parse_file(path, Path(tmp))
+            return self._commit(mailbox, uidvalidity, [(fetched, parsed)])
+
+    def _commit(
+        self, mailbox: Mailbox, uidvalidity: int, items: list[tuple[Fetched, Any]]
+    ) -> list[Outcome]:
+        """Commit a batch; a batch that fails goes mail by mail, so one bad mail never
+        holds back the others, and a mail that cannot be stored as parsed is stored raw
+        and flagged (never dropped, never retried forever)."""
+        try:
+            return self._write(mailbox, uidvalidity, items)
+        except (LeaseLost, DBAPIError):  # another engine, or the database itself: stop
+            raise
+        except Exception as exc:
+            if len(items) > 1:
+                log.warning("mailbox %s: batch failed (%s); mail by mail", mailbox.name, exc)
+                return [o for item in items for o in self._commit(mailbox, uidvalidity, [item])]
+            [(fetched, parsed)] = items
+            if isinstance(parsed, ParseFailure):
+                raise
+            log.warning("mailbox %s: UID %d stored raw: %s", mailbox.name, fetched.uid, exc)
+            reason = f"not stored as parsed: {type(exc).__name__}: {exc}"[:500]
+            failure = ParseFailure(reason, parsed.subject or None, parsed.from_addr)
+            return self._write(mailbox, uidvalidity, [(fetched, failure)])
+
+    def _write(
+        self, mailbox: Mailbox, uidvalidity: int, items: list[tuple[Fetched, Any]]
+    ) -> list[Outcome]:
+        clock = self.store.clock  # first use writes the node id: not inside our transaction
+        with self.store.write() as session:
+            # The lease is renewed in the same transaction as the mails: on PostgreSQL the
+            # lease row stays locked until commit, so no other engine can take it over
+            # between this check and the commit, and a holder that lost it writes nothing.
+            self._renew(session)
+            outcomes = ingest_batch(session, clock.now, mailbox, uidvalidity, items)
+            new = sum(1 for o in outcomes if o.reason != ALREADY)
+            advance_cursor(session, mailbox.id, uidvalidity, items[-1][0].uid, new)
         return outcomes
 
     def _record_success(self) -> None:
@@ -181,7 +290,7 @@ class MailboxWorker:
                     self.fetch_new(client)
                     self._wait_for_mail(client, stop, poll_s)
             except LeaseLost:
-                stop.wait(leases.MAILBOX_TTL.total_seconds() / 2)
+                stop.wait(self.lease_ttl.total_seconds() / 2)
             except (TimeoutError, OSError, IMAPClient.Error, IMAPClient.AbortError) as exc:
                 log.warning("mailbox %s: %s; retrying in %.0f s", self.mailbox_id, exc, backoff)
                 self.record_error(exc)
@@ -204,7 +313,7 @@ class MailboxWorker:
             while not stop.is_set() and time.monotonic() < deadline:
                 if client.idle_check(timeout=1):
                     return
-                if time.monotonic() - renewed >= LEASE_HEARTBEAT_S:
+                if time.monotonic() - renewed >= self.lease_ttl.total_seconds() / 3:
                     self._take_lease()
                     renewed = time.monotonic()
         finally:

@@ -7,6 +7,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import BinaryIO
 
 __all__ = ["Address", "LoopKind", "ParseFailure", "ParsedAttachment", "ParsedMessage"]
@@ -40,16 +41,25 @@ class ParsedAttachment:
     # Content-Disposition inline. Everything else belongs in the attachment list.
     inline: bool
     _payload: bytes = field(repr=False, compare=False)
+    # A big part decoded into a file (see spool.py) instead of held in _payload. The
+    # file belongs to whoever parsed the mail from a file, and lives as long as they say.
+    _path: str | None = field(default=None, repr=False, compare=False)
 
     def open(self) -> BinaryIO:
         """The decoded content as a stream (callers should not assume it is in memory)."""
+        if self._path is not None:
+            return Path(self._path).open("rb")
         return io.BytesIO(self._payload)
 
     def read_bytes(self) -> bytes:
-        return self._payload
+        return Path(self._path).read_bytes() if self._path is not None else self._payload
 
     def sha256(self) -> str:
-        return hashlib.sha256(self._payload).hexdigest()
+        digest = hashlib.sha256()
+        with self.open() as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

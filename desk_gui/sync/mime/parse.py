@@ -19,6 +19,7 @@ from email.feedparser import BytesFeedParser
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import compat32
+from pathlib import Path
 
 from .charsets import decode_bytes
 from .headers import (
@@ -35,8 +36,9 @@ from .loops import LOOP_HEADERS, classify_headers
 from .model import Address, ParsedAttachment, ParsedMessage, ParseFailure
 from .quotes import find_forwarded_sender
 from .sanitize import cid_references, html_to_text, sanitize_html
+from .spool import MARKER, SpooledPart, split
 
-__all__ = ["MailParseError", "parse_message", "try_parse"]
+__all__ = ["MailParseError", "parse_message", "try_parse", "try_parse_file"]
 
 MAX_PARTS = 2000  # MIME parts per message (a zip-bomb-shaped multipart stops here)
 MAX_NESTING = 40  # multipart nesting
@@ -85,12 +87,16 @@ def parse_message(raw: bytes) -> ParsedMessage:
 
     Raises MailParseError for input that is not mail (no header fields at all).
     """
+    return _parse_message(raw, None)
+
+
+def _parse_message(raw: bytes, spooled: _Spooled | None) -> ParsedMessage:
     if not raw or not raw.strip():
         raise MailParseError("empty message")
     msg = _parse_bytes(raw)
     if not any(name.lower() in _MAIL_HEADERS for name in msg):
         raise MailParseError("no mail header fields: not a mail message")
-    return _build(msg, 0)
+    return _build(msg, 0) if spooled is None else _build(msg, 0, spooled=spooled)
 
 
 def _parse_bytes(raw: bytes) -> Message:
@@ -112,6 +118,21 @@ def try_parse(raw: bytes) -> ParsedMessage | ParseFailure:
     except Exception as exc:  # any failure means: store raw, flag, move on
         reason = str(exc) if isinstance(exc, MailParseError) else f"{type(exc).__name__}: {exc}"
         subject, sender = _salvage(raw)
+        return ParseFailure(reason[:500], subject, sender)
+
+
+def try_parse_file(path: Path, spool_dir: Path) -> ParsedMessage | ParseFailure:
+    """`try_parse` for a (big) mail in a file: attachments over spool.SPOOL_BYTES are
+    decoded into files in spool_dir, which must outlive the result; memory stays at about
+    a megabyte plus the mail's text parts, whatever the attachments weigh."""
+    try:
+        with path.open("rb") as stream:
+            skeleton, spooled = split(stream, spool_dir)
+        return _parse_message(skeleton, spooled)
+    except Exception as exc:  # as try_parse: store raw, flag, move on
+        reason = str(exc) if isinstance(exc, MailParseError) else f"{type(exc).__name__}: {exc}"
+        with path.open("rb") as stream:
+            subject, sender = _salvage(stream.read(65536))
         return ParseFailure(reason[:500], subject, sender)
 
 
@@ -296,8 +317,11 @@ def _default_filename(ctype: str, index: int, subject: str = "") -> str:
     return f"{stem}-{index}{ext}"
 
 
+_Spooled = dict[str, SpooledPart]
+
+
 class _Att:
-    __slots__ = ("content_id", "ctype", "data", "disposition", "filename")
+    __slots__ = ("content_id", "ctype", "data", "disposition", "filename", "spooled")
 
     def __init__(
         self,
@@ -306,12 +330,14 @@ class _Att:
         disposition: str | None,
         content_id: str | None,
         data: bytes,
+        spooled: SpooledPart | None = None,
     ) -> None:
         self.filename = filename
         self.ctype = ctype
         self.disposition = disposition
         self.content_id = content_id
         self.data = data
+        self.spooled = spooled  # a big part decoded into a file; `data` is then empty
 
 
 def _content_id(part: Message) -> str | None:
@@ -356,9 +382,10 @@ def _as_bytes(msg: Message) -> bytes:
 
 
 class _Walker:
-    def __init__(self, depth: int, counter: list[int]) -> None:
+    def __init__(self, depth: int, counter: list[int], spooled: _Spooled | None = None) -> None:
         self.depth = depth  # message/rfc822 nesting
         self.counter = counter  # parts seen in the whole message, shared
+        self.spooled = spooled  # parts decoded into files, by their marker (spool.py)
         self.plain: list[str] = []
         self.html: list[str] = []
         self.atts: list[_Att] = []
@@ -366,7 +393,12 @@ class _Walker:
         self.warnings: list[str] = []
 
     def _child(self) -> _Walker:
-        return _Walker(self.depth, self.counter)
+        return _Walker(self.depth, self.counter, self.spooled)
+
+    def _spooled(self, part: Message) -> SpooledPart | None:
+        if not self.spooled or MARKER not in part:
+            return None
+        return self.spooled.get(str(part.get(MARKER, "")).strip())
 
     def _absorb(self, other: _Walker) -> None:
         self.atts += other.atts
@@ -442,6 +474,9 @@ class _Walker:
         params = _params(part)
         filename = _param(part, "filename", "content-disposition") if disposition else None
         filename = filename or _decode_param(params.get("name"))
+        if (spooled := self._spooled(part)) is not None:
+            self.add(part, ctype, disposition, _safe_filename(filename), b"", spooled=spooled)
+            return
         maintype = ctype.split("/", 1)[0]
         if maintype == "multipart":  # declared multipart without a usable boundary
             self.warnings.append(f"{ctype} without parts; read as text")
@@ -466,9 +501,10 @@ class _Walker:
         filename: str | None,
         data: bytes,
         subject: str = "",
+        spooled: SpooledPart | None = None,
     ) -> None:
         name = filename or _default_filename(ctype, self.counter[0], subject)
-        self.atts.append(_Att(name, ctype, disposition, _content_id(part), data))
+        self.atts.append(_Att(name, ctype, disposition, _content_id(part), data, spooled))
 
     def embedded(self, part: Message, ctype: str) -> None:
         payload = part.get_payload()
@@ -477,18 +513,18 @@ class _Walker:
         else:  # transfer-encoded or unparsed: parse its decoded bytes
             raw = part.get_payload(decode=True)
             sub = _parse_bytes(raw if isinstance(raw, bytes) else b"")
-        data = _as_bytes(sub)  # before walking it (the walk normalizes headers)
+        spooled = self._spooled(part)  # then `sub` holds the forwarded mail's headers only
+        data = b"" if spooled else _as_bytes(sub)  # before the walk normalizes headers
         subject = ""
         if self.depth < MAX_EMBEDDED:
-            nested = _build(sub, self.depth + 1, self.counter)
+            nested = _build(sub, self.depth + 1, self.counter, self.spooled)
             self.messages.append(nested)
             subject = nested.subject
         else:
             self.warnings.append("message/rfc822 nested too deeply; kept as attachment only")
         filename = _param(part, "filename", "content-disposition") or _param(part, "name")
-        self.add(
-            part, ctype, part.get_content_disposition(), _safe_filename(filename), data, subject
-        )
+        disposition = part.get_content_disposition()
+        self.add(part, ctype, disposition, _safe_filename(filename), data, subject, spooled)
 
     def other_message(self, part: Message, ctype: str) -> None:
         """message/delivery-status and friends (compat32 parses them into blocks)."""
@@ -496,9 +532,11 @@ class _Walker:
         self.add(part, ctype, part.get_content_disposition(), None, data)
 
 
-def _build(msg: Message, depth: int, counter: list[int] | None = None) -> ParsedMessage:
+def _build(
+    msg: Message, depth: int, counter: list[int] | None = None, spooled: _Spooled | None = None
+) -> ParsedMessage:
     h = _Headers(msg)
-    walker = _Walker(depth, counter if counter is not None else [0])
+    walker = _Walker(depth, counter if counter is not None else [0], spooled)
     walker.walk(msg, 0)
     warnings = walker.warnings
 
@@ -521,11 +559,12 @@ def _build(msg: Message, depth: int, counter: list[int] | None = None) -> Parsed
         ParsedAttachment(
             filename=a.filename,
             content_type=a.ctype,
-            size=len(a.data),
+            size=a.spooled.size if a.spooled else len(a.data),
             content_id=a.content_id,
             inline=(a.content_id is not None and a.content_id in referenced)
             or (a.disposition == "inline" and a.ctype.startswith("image/")),
             _payload=a.data,
+            _path=str(a.spooled.path) if a.spooled else None,
         )
         for a in walker.atts
     )
