@@ -451,7 +451,8 @@ def _month(f: Fill) -> str:
 
 
 _FILLERS: dict[str, Callable[[Fill], str]] = {
-    "date": lambda f: _date(f, _between(f.rng, -10, 30)),
+    "date": lambda f: _date(f, _between(f.rng, 1, 30)),  # ahead: appointments, deadlines
+    "since": lambda f: _date(f, -_between(f.rng, 1, 45)),  # past: "seit dem ...", "charged on"
     "date_next_year": lambda f: _date(f, 365 + _between(f.rng, 0, 60)),
     "birthdate": lambda f: (
         _date(f, -_between(f.rng, 20 * 365, 70 * 365))

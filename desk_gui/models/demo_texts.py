@@ -393,13 +393,13 @@ SCENARIOS: tuple[Scenario, ...] = (
             ),
             opening=(
                 "ich benötige für meinen neuen Arbeitgeber eine Meldebescheinigung. Ich wohne seit "
-                "dem {date} in der {street}. Kann ich die Bescheinigung per Post erhalten oder "
+                "dem {since} in der {street}. Kann ich die Bescheinigung per Post erhalten oder "
                 "muss "
                 "ich persönlich ins Bürgeramt kommen?",
                 "für die Beantragung des Elterngelds brauche ich eine erweiterte "
                 "Meldebescheinigung für mich und mein Kind. Bitte teilen Sie mir mit, welche "
                 "Unterlagen ich mitbringen muss.",
-                "ich habe mich am {date} umgemeldet ({street}), aber bisher keine Bestätigung "
+                "ich habe mich am {since} umgemeldet ({street}), aber bisher keine Bestätigung "
                 "erhalten. Die Bank verlangt eine aktuelle Meldebescheinigung.",
             ),
             ask=(
@@ -444,10 +444,10 @@ SCENARIOS: tuple[Scenario, ...] = (
                 "Registration at {street} not confirmed",
             ),
             opening=(
-                "I moved to {street} on {date} and my employer asks for a registration "
+                "I moved to {street} on {since} and my employer asks for a registration "
                 "certificate (Meldebescheinigung). Can you send it by mail, or do I have to come "
                 "to the citizens' office in person?",
-                "my bank needs a current registration certificate. I registered on {date} but "
+                "my bank needs a current registration certificate. I registered on {since} but "
                 "never received a confirmation.",
             ),
             ask=(
@@ -493,7 +493,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             opening=(
                 "ich möchte Sperrmüll zur Abholung anmelden: ein Sofa, zwei Stühle und einen "
                 "Kleiderschrank (zerlegt). Adresse: {street}. Welcher Termin ist möglich?",
-                "unser Sperrmüll sollte am {date} abgeholt werden, steht aber immer noch an der "
+                "unser Sperrmüll sollte am {since} abgeholt werden, steht aber immer noch an der "
                 "{street}. Die Nachbarn beschweren sich schon.",
                 "kann man auch Elektrogeräte (Kühlschrank, Waschmaschine) mit dem Sperrmüll "
                 "abgeben? Ich wohne in der {street}.",
@@ -536,7 +536,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             opening=(
                 "I would like to book a bulky waste collection: a sofa, two chairs and a "
                 "wardrobe. Address: {street}. Which dates are available?",
-                "our bulky waste was supposed to be collected on {date}, but it is still "
+                "our bulky waste was supposed to be collected on {since}, but it is still "
                 "standing outside {street}.",
             ),
             ask=("roughly how many cubic metres is it, and are there any electrical appliances?",),
@@ -1002,7 +1002,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             subjects=(
                 "DRINGEND: {server} nicht erreichbar",
                 "Festplatte in {server} defekt (RAID degraded)",
-                "Backup auf {server} schlägt seit {date} fehl",
+                "Backup auf {server} schlägt seit {since} fehl",
                 "Server {server} sehr langsam",
             ),
             opening=(
@@ -1010,7 +1010,7 @@ SCENARIOS: tuple[Scenario, ...] = (
                 "auf die Netzlaufwerke zugreifen. Bitte sofort melden!",
                 'das Monitoring meldet "RAID degraded" auf {server}, Festplatte in Slot {slot} '
                 "zeigt {error}.",
-                "die nächtliche Datensicherung von {server} schlägt seit {date} fehl.",
+                "die nächtliche Datensicherung von {server} schlägt seit {since} fehl.",
             ),
             ask=(
                 "bitte prüfen Sie, ob die Status-LEDs am Server rot leuchten, und senden Sie uns "
@@ -1142,7 +1142,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             opening=(
                 "auf unserer Kreditkarte wurde die Rechnung {invoice} über {amount} zweimal "
                 "abgebucht. Bitte erstatten Sie den doppelten Betrag.",
-                "wir haben zum {date} {seats} Lizenzen gekündigt, die Rechnung {invoice} enthält "
+                "wir haben zum {since} {seats} Lizenzen gekündigt, die Rechnung {invoice} enthält "
                 "sie aber noch. Bitte um Gutschrift.",
                 "die Bestellung {order} wurde storniert, der Betrag von {amount} ist aber noch "
                 "nicht zurückgebucht.",
@@ -1153,7 +1153,7 @@ SCENARIOS: tuple[Scenario, ...] = (
                 "auf welches Konto (IBAN) dürfen wir den Betrag erstatten?",
             ),
             answer=(
-                "Kontoauszug anbei, beide Buchungen vom {date}.",
+                "Kontoauszug anbei, beide Buchungen vom {since}.",
                 "bitte auf das bekannte Firmenkonto, IBAN endet auf {iban4}.",
                 "wann können wir mit der Erstattung rechnen?",
             ),
@@ -1167,7 +1167,7 @@ SCENARIOS: tuple[Scenario, ...] = (
                 "anteilige Erstattung nicht möglich.",
             ),
             notes=(
-                "Zahlungseingang zweimal am {date} verbucht – Erstattung freigeben.",
+                "Zahlungseingang zweimal am {since} verbucht – Erstattung freigeben.",
                 "Freigabe durch Teamleitung nötig (> 500 €).",
                 "Buchhaltung: Gutschrift {credit} erstellt.",
             ),
@@ -1191,7 +1191,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             ),
             ask=("please send us a bank statement showing both charges.",),
             answer=(
-                "statement attached, both charges on {date}.",
+                "statement attached, both charges on {since}.",
                 "when can we expect the refund?",
             ),
             solve=(
@@ -1201,7 +1201,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             reject=(
                 "the cancellation arrived after invoicing; a pro-rata refund is not possible.",
             ),
-            notes=("Payment received twice on {date} – approve refund.",),
+            notes=("Payment received twice on {since} – approve refund.",),
             calls=("Reached. Agreed: refund by bank transfer.",),
             done=("Refunded",),
             refused=("Cancellation too late",),
@@ -1219,7 +1219,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             subjects=(
                 "Gebührenbescheid {case} – Rückerstattung",
                 "Müllgebühren doppelt berechnet",
-                "Frage zum Bescheid vom {date}",
+                "Frage zum Bescheid vom {since}",
             ),
             opening=(
                 "im Gebührenbescheid {case} werden die Müllgebühren für zwei Tonnen berechnet, "
@@ -1232,7 +1232,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             reject=(
                 "laut Behälterregister sind zwei Tonnen angemeldet; der Bescheid ist korrekt.",
             ),
-            notes=("Behälterregister prüfen – zweite Tonne seit {date} abgemeldet?",),
+            notes=("Behälterregister prüfen – zweite Tonne seit {since} abgemeldet?",),
             calls=("Erreicht. Vereinbart: Abmeldung der zweiten Tonne rückwirkend.",),
             done=("Bescheid korrigiert, Betrag erstattet",),
             refused=("Bescheid korrekt",),

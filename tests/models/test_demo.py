@@ -330,3 +330,24 @@ def test_scrolling_anywhere_matches_keyset_pages(store: Store) -> None:
                 r.id for offset in range(0, total, 23) for r in queries.rows_at(s, flt, offset, 23)
             ]
             assert by_offset == keyset
+
+
+def test_every_template_renders() -> None:
+    """No placeholder without a filler, in any scenario, language or phrase."""
+    import random
+
+    from desk_gui.models import demo_texts as tx
+    from desk_gui.models.demo import Fill
+
+    values = {k: k for k in ("name", "first", "last", "salutation", "er", "phone", "login")}
+    values |= {"org": "Org", "level": "Gold", "agent": "A B", "agent_first": "A"}
+    templates = [
+        t for p in tx.PHRASES.values() for f in vars(p).values() if isinstance(f, tuple) for t in f
+    ]
+    for scenario in tx.SCENARIOS:
+        for texts in (scenario.de, scenario.en):
+            templates += [t for f in vars(texts).values() for t in f]
+    for i, template in enumerate(templates):
+        fill = Fill(random.Random(i), "de" if i % 2 else "en", 1_780_000_000_000_000, values)
+        rendered = template.format_map(fill)
+        assert "{" not in rendered and "}" not in rendered, template
