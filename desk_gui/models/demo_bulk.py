@@ -291,6 +291,8 @@ def write_bulk(store: Store, parties: Parties, planner: Planner, progress: Progr
                 loader.run()
         else:
             loader.run()
+            # Planner statistics now, not whenever autovacuum notices a million new rows.
+            session.connection().exec_driver_sql(f"ANALYZE {', '.join(_LOADED_TABLES)}")
         timings["insert"] = loader.insert_s
         commit = time.perf_counter()
     timings["commit"] = time.perf_counter() - commit - timings.get("wal", 0.0)
