@@ -209,7 +209,7 @@ class BlockWriter:
                 )
             )  # fmt: skip
             for k, ev in enumerate(plan.events):
-                if type(ev) is MessagePlan:
+                if isinstance(ev, MessagePlan):
                     out.messages.append((ev.at, plan.index, k, self._message(tid, ev)))
                 elif ev.op == "tag":
                     out.tags.append((tid, self.tag_ids[ev.value]))
