@@ -130,15 +130,14 @@ def make_desk(store: Store, port: int, **mailbox: Any) -> Desk:
         s.add_all([group, anna])
         s.flush()
         s.add(Membership(agent_id=anna.id, group_id=group.id))
-        box = Mailbox(
-            name="support",
-            group_id=group.id,
-            smtp_host="127.0.0.1",
-            smtp_port=port,
-            smtp_security=Security.NONE,
-            from_addr="support@desk.example",
+        settings: dict[str, Any] = {
+            "smtp_host": "127.0.0.1",
+            "smtp_port": port,
+            "smtp_security": Security.NONE,
+            "from_addr": "support@desk.example",
             **mailbox,
-        )
+        }
+        box = Mailbox(name="support", group_id=group.id, **settings)
         s.add(box)
         s.flush()
         return Desk(store, box.id, Actor(anna.name, anna.id), group.id)

@@ -265,3 +265,30 @@ def test_collision_holds_the_send(desk: Desk, sink: Sink, secrets: MemorySecrets
         desk.anna,
     )  # fmt: skip
     assert isinstance(third, Queued)
+
+
+def test_two_senders_never_send_one_mail_twice(
+    desk: Desk, sink: Sink, secrets: MemorySecrets
+) -> None:
+    """Claims (SKIP LOCKED on PostgreSQL, the write lock on SQLite) split the work."""
+    import threading
+
+    queued = [reply(desk).outbound_id for _ in range(40)]
+    reports = []
+
+    def run(holder: str) -> None:
+        reports.append(
+            drain_outbox(desk.store, secrets, holder=holder, acknowledge=False, notify=False)
+        )
+
+    threads = [threading.Thread(target=run, args=(f"engine-{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert sum(r.sent for r in reports) == 40
+    ids = [parse_message(r.content).message_id for r in sink.received]
+    assert len(ids) == 40 and len(set(ids)) == 40
+    with desk.store.read() as s:
+        states = {s.get(OutboundMail, i).state for i in queued}  # type: ignore[union-attr]
+    assert states == {OutboundState.SENT}
