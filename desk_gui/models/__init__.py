@@ -1,7 +1,10 @@
 """Entities, commands and queries of Desk: pure Python, no Qt, no network."""
 
+from .absence import AbsencePeriod, AssignMode, GroupRouting
+from .alert import Alert, AlertKind
 from .base import Base, utcnow
 from .blob import Blob, BlobChunk
+from .clock import ClockState, EscalationEvent, SlaClock, SlaTicketState
 from .history import HistoryEntry
 from .inbound import InboundMail, InboundState, IntakeRule, SpamList
 from .lease import Lease
@@ -27,7 +30,7 @@ from .party import (
     Organization,
     Role,
 )
-from .sla import BusinessCalendar, CalendarDay, SlaPolicy
+from .sla import BusinessCalendar, CalendarDay, SlaPolicy, SlaTarget
 from .template import Template, TemplateKind
 from .ticket import (
     FINAL_STATUSES,
@@ -43,12 +46,17 @@ from .ticket import (
     TicketType,
     Watcher,
 )
+from .trigger import TriggerEvent, TriggerFiring, TriggerRule
 
 __all__ = [
     "FINAL_STATUSES",
     "OPEN_STATUSES",
     "TRANSITIONS",
+    "AbsencePeriod",
     "Agent",
+    "Alert",
+    "AlertKind",
+    "AssignMode",
     "Attachment",
     "Base",
     "Blob",
@@ -57,11 +65,14 @@ __all__ = [
     "CalendarDay",
     "CallOutcome",
     "Channel",
+    "ClockState",
     "Contact",
     "ContactAddress",
     "ContractLevel",
     "Counter",
+    "EscalationEvent",
     "Group",
+    "GroupRouting",
     "HistoryEntry",
     "InboundMail",
     "InboundState",
@@ -86,7 +97,10 @@ __all__ = [
     "Role",
     "Security",
     "Setting",
+    "SlaClock",
     "SlaPolicy",
+    "SlaTarget",
+    "SlaTicketState",
     "SpamList",
     "Status",
     "Tag",
@@ -95,6 +109,9 @@ __all__ = [
     "Ticket",
     "TicketTag",
     "TicketType",
+    "TriggerEvent",
+    "TriggerFiring",
+    "TriggerRule",
     "Watcher",
     "utcnow",
 ]

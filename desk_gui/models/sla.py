@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import date
 from typing import Any
@@ -10,6 +11,17 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Replicated
+from .ticket import Status
+
+
+class SlaTarget(enum.StrEnum):
+    FIRST_RESPONSE = "first_response"
+    NEXT_RESPONSE = "next_response"  # restarts with every customer message
+    RESOLUTION = "resolution"
+
+
+# Statuses during which an SLA clock does not run unless a policy says otherwise.
+DEFAULT_PAUSE_STATUSES = (Status.WAITING_CUSTOMER, Status.PENDING_REMINDER)
 
 
 class BusinessCalendar(Replicated, Base):
@@ -41,15 +53,28 @@ class CalendarDay(Replicated, Base):
 
 
 class SlaPolicy(Replicated, Base):
+    """Targets and escalation levels for the tickets it matches.
+
+    Policies are tried in `position` order and the first whose `match` holds wins. The
+    clock runs on the ticket group's calendar when the group has one (business hours per
+    department), else on the policy's own calendar.
+    """
+
     __tablename__ = "sla_policies"
 
     name: Mapped[str] = mapped_column(String(120), unique=True)
     position: Mapped[int] = mapped_column(default=0)
     calendar_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("business_calendars.id"))
-    # {"priority": "high", "contract": "gold", "group": "...", "type": ..., "category": ...}
+    # Each key lists the accepted values; all keys must hold, an empty match takes all:
+    # {"priority": ["high"], "contract": ["gold"], "group": ["<uuid>"], "type": [...],
+    #  "category": [...], "channel": [...]}
     match: Mapped[dict[str, Any]] = mapped_column(default=dict)
     first_response_s: Mapped[int | None]
     next_response_s: Mapped[int | None]
     resolution_s: Mapped[int | None]
-    # [{"target": "first_response", "at": "80%", "notify": ["assignee"], "actions": {...}}]
+    # {"levels": [{"target": "first_response" | null (all), "at": "80%" | "+7200s",
+    #              "notify": ["assignee", "group", "group-lead", "<agent uuid>"],
+    #              "actions": {"priority": "raise" | "urgent", "group": "<uuid>"}}]}
     escalations: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Status values that stop the clock; None means DEFAULT_PAUSE_STATUSES.
+    pause_statuses: Mapped[list[str] | None]

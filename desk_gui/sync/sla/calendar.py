@@ -241,6 +241,11 @@ class WorkCalendar:
             return []
         return self._index_covering(a, b).spans(a, b)
 
+    def index_for(self, a: int, b: int) -> IntervalIndex:
+        """The prefix-sum index covering [a, b], for bulk callers (SLA clocks of many
+        tickets) that bisect it directly instead of paying a call per question."""
+        return self._index_covering(min(a, b), max(a, b))
+
     # ---- the lazily built index -----------------------------------------------------
 
     def _index_covering(self, a: int, b: int) -> IntervalIndex:

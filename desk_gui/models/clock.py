@@ -1,0 +1,145 @@
+"""SLA clocks, the per-ticket SLA state, and the exactly-once escalation ledger.
+
+Clocks and ticket states are derived data: whichever engine runs against a store
+computes them from replicated facts (ticket, history, messages, policies, calendars), so
+they are plain rows keyed by ticket, not replicated ones. Times in them are whole UTC
+epoch seconds: that is what the calendar arithmetic works in, and bulk recomputes of
+100,000 tickets write integers without converting a datetime per cell.
+
+Escalation events are facts ("level 80 % of the first response fired at ..."): their
+unique key (ticket, target, cycle, level) is what makes a level fire exactly once, on
+any number of engines, across restarts.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from .base import Base, Replicated, str_enum, utcnow
+from .sla import SlaTarget
+
+
+class ClockState(enum.StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"  # a pause status holds it before the target was reached
+    MET = "met"  # answered / resolved in time (or held by a pause when answered)
+    BREACHED = "breached"  # due passed unanswered, or answered late
+
+
+def epoch_datetime(seconds: int | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+class SlaClock(Base):
+    """One clock per ticket and target: the current cycle of that target."""
+
+    __tablename__ = "sla_clocks"
+    __table_args__ = (Index("ix_sla_clocks_next_level", "next_level_s"),)
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    target: Mapped[SlaTarget] = mapped_column(str_enum(SlaTarget), primary_key=True)
+    # No foreign keys: a removed policy or calendar must not block deleting it; the next
+    # recompute replaces these clocks anyway.
+    policy_id: Mapped[uuid.UUID]
+    calendar_id: Mapped[uuid.UUID]
+    # The start, which is also the cycle of the escalation key: a new customer message
+    # starts a new next-response cycle and its levels fire again.
+    start_s: Mapped[int] = mapped_column(BigInteger)
+    target_s: Mapped[int] = mapped_column(Integer)
+    due_s: Mapped[int | None] = mapped_column(BigInteger)  # None while paused before due
+    paused_s: Mapped[int] = mapped_column(Integer, default=0)  # business seconds held back
+    state: Mapped[ClockState] = mapped_column(str_enum(ClockState, 12))
+    met_s: Mapped[int | None] = mapped_column(BigInteger)
+    levels_fired: Mapped[int] = mapped_column(Integer, default=0)  # in this cycle
+    next_level: Mapped[str | None] = mapped_column(String(20))
+    next_level_s: Mapped[int | None] = mapped_column(BigInteger)  # when it falls due
+    computed_s: Mapped[int] = mapped_column(BigInteger)
+
+    @property
+    def due_at(self) -> datetime | None:
+        return epoch_datetime(self.due_s)
+
+
+class SlaTicketState(Base):
+    """What the engine last saw of a ticket, and its most urgent open due time.
+
+    `ticket_hlc` differing from the ticket's hlc (or `stale`, set when policies or
+    calendars change) marks the ticket for recompute; `seen_hlc` and `seen_reply_s` tell
+    the trigger rules which events happened since. `next_due_s` serves the "Due soon"
+    and "Breached" views and the "due next" sort straight from an index.
+    """
+
+    __tablename__ = "sla_tickets"
+    __table_args__ = (
+        Index("ix_sla_tickets_next_due", "next_due_s", "ticket_id"),
+        Index("ix_sla_tickets_open", "open"),
+    )
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    ticket_hlc: Mapped[str] = mapped_column(String(40), default="")
+    seen_hlc: Mapped[str] = mapped_column(String(40), default="")
+    seen_reply_s: Mapped[int | None] = mapped_column(BigInteger)
+    stale: Mapped[bool] = mapped_column(default=False)
+    open: Mapped[bool] = mapped_column(default=True)
+    policy_id: Mapped[uuid.UUID | None]
+    next_due_s: Mapped[int | None] = mapped_column(BigInteger)
+    next_due_target: Mapped[SlaTarget | None] = mapped_column(str_enum(SlaTarget))
+    computed_s: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class EscalationEvent(Replicated, Base):
+    __tablename__ = "escalation_events"
+    __table_args__ = (UniqueConstraint("ticket_id", "target", "cycle", "level"),)
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"))
+    target: Mapped[SlaTarget] = mapped_column(str_enum(SlaTarget))
+    cycle: Mapped[int] = mapped_column(BigInteger)
+    level: Mapped[str] = mapped_column(String(20))  # "80%", "100%", "+7200s"
+    ordinal: Mapped[int] = mapped_column(Integer)  # 1 = first level of the target
+    policy_id: Mapped[uuid.UUID]
+    due_at: Mapped[datetime]  # when the level fell due
+    fired_at: Mapped[datetime] = mapped_column(default=utcnow)
+    late: Mapped[bool] = mapped_column(default=False)  # no engine ran when it fell due
+    fired_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+# --- epoch seconds in SQL ----------------------------------------------------------------
+
+
+class _EpochSeconds(FunctionElement[int]):
+    """Whole UTC epoch seconds of a UTCDateTime column, computed by the database."""
+
+    inherit_cache = True
+    type = BigInteger()
+
+
+@compiles(_EpochSeconds, "sqlite")
+def _epoch_sqlite(element: _EpochSeconds, compiler: SQLCompiler, **kw: Any) -> str:
+    # Stored as naive UTC text; strftime('%s') floors the fraction like the calendar does.
+    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(_EpochSeconds, "postgresql")
+def _epoch_postgresql(element: _EpochSeconds, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(floor(extract(epoch FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
+
+
+def epoch_seconds(column: Any) -> ColumnElement[int]:
+    return _EpochSeconds(column)

@@ -1,0 +1,83 @@
+"""Plain DB-API access for the bulk paths (100,000 clocks at a time).
+
+SQLAlchemy's per-value type processing (UUIDs, enums, datetimes) costs more than all
+the clock arithmetic together, so the recompute reads and writes raw tuples on the
+session's own connection, inside its transaction. The differences between the two
+databases stay here: placeholders, how a UUID travels (32 hex characters in SQLite,
+native uuid in PostgreSQL), and epoch seconds of a timestamp column. Ids handed around
+are "raw ids" in the backend's form; `raw_id` and `to_uuid` convert at the edges.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+RawId = Any  # str (SQLite) or uuid.UUID (PostgreSQL)
+
+
+class Bulk:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.pg = session.get_bind().dialect.name == "postgresql"
+        self._dbapi: Any = None
+
+    @property
+    def dbapi(self) -> Any:
+        if self._dbapi is None:
+            # The session's own connection: reads see its flushed changes, writes join
+            # its transaction.
+            self._dbapi = self.session.connection().connection.dbapi_connection
+        return self._dbapi
+
+    def sql(self, text: str) -> str:
+        """Statements are written with '?' placeholders; psycopg wants '%s'."""
+        return text.replace("?", "%s") if self.pg else text
+
+    def epoch(self, column: str) -> str:
+        """SQL for the whole UTC epoch seconds of a UTCDateTime column."""
+        if self.pg:
+            return f"CAST(floor(extract(epoch FROM {column})) AS BIGINT)"
+        return f"CAST(strftime('%s', {column}) AS INTEGER)"
+
+    def timestamp(self, t: datetime) -> Any:
+        """A bind value comparable with a UTCDateTime column (naive UTC text in SQLite)."""
+        utc = t.astimezone(UTC)
+        return utc if self.pg else utc.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+    def raw_id(self, value: uuid.UUID | RawId) -> RawId:
+        if isinstance(value, uuid.UUID) and not self.pg:
+            return value.hex
+        return value
+
+    def raw_ids(self, values: Iterable[uuid.UUID | RawId]) -> list[RawId]:
+        return [self.raw_id(v) for v in values]
+
+    @staticmethod
+    def to_uuid(value: RawId) -> uuid.UUID:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(hex=value)
+
+    def fetch(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cur = self.dbapi.cursor()
+        try:
+            cur.execute(self.sql(text), tuple(params))
+            return list(cur.fetchall())
+        finally:
+            cur.close()
+
+    def many(self, text: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        cur = self.dbapi.cursor()
+        try:
+            cur.executemany(self.sql(text), rows)
+        finally:
+            cur.close()
+
+    @staticmethod
+    def marks(n: int) -> str:
+        return ",".join("?" * n)

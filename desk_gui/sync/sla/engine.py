@@ -1,0 +1,171 @@
+"""The SLA engine: one pass recomputes changed clocks, runs trigger rules, assigns new
+tickets, brings parked tickets back, hands over for absences and fires due levels.
+
+No Qt and no threads of its own: the app calls `run_once` from a worker, `desk-gui sync`
+from its loop, every half minute or so. Each step works in small transactions, so the
+desktop's own commands never wait long for the SQLite write lock, and every step is
+safe to run on several engines against one PostgreSQL database at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from desk_gui.models.meta import get_setting, put_setting
+from desk_gui.models.store import Store
+from desk_gui.models.ticket import Ticket
+from desk_gui.models.trigger import TriggerEvent
+
+from .. import leases
+from . import assignment, escalation, reminders, triggers
+from .calendar import from_epoch, to_epoch
+from .config import CalendarCache, SlaConfig, load_config
+from .notify import Hlc
+from .recompute import chunks, claim, dirty_tickets, mark_all_stale, recompute
+
+log = logging.getLogger(__name__)
+
+FINGERPRINT_KEY = "sla.config_fingerprint"
+BATCH = 200
+MAX_ROUNDS = 100  # per step and run: a backlog is worked off over several runs
+
+
+@dataclass
+class SlaReport:
+    now: datetime
+    recomputed: int = 0
+    full_recompute: bool = False
+    fired: list[escalation.FiredLevel] = field(default_factory=list)
+    resumed: list[reminders.Resumed] = field(default_factory=list)
+    assigned: list[assignment.Assignment] = field(default_factory=list)
+    handed_over: list[assignment.HandOver] = field(default_factory=list)
+    triggered: list[triggers.TriggerFired] = field(default_factory=list)
+
+
+def default_holder() -> str:
+    return f"sla:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class SlaEngine:
+    def __init__(
+        self,
+        store: Store,
+        holder: str | None = None,
+        late_after: timedelta = timedelta(minutes=2),
+        chunk: int = 2000,
+    ) -> None:
+        self.store = store
+        self.holder = holder or default_holder()
+        self.late_after_s = int(late_after.total_seconds())
+        self.chunk = chunk
+        self.calendars = CalendarCache()
+
+    def _hlc(self) -> str:
+        return self.store.clock.now()
+
+    def run_once(self, now: datetime | None = None) -> SlaReport:
+        """One full pass; `now` defaults to the database's clock."""
+        self.store.clock  # noqa: B018 (first use writes the node id: not inside a batch)
+        with self.store.write() as session:
+            now = now or leases.db_now(session)
+            cfg = load_config(session, self.calendars)
+            report = SlaReport(now)
+            if get_setting(session, FINGERPRINT_KEY) != cfg.fingerprint:
+                mark_all_stale(session)
+                put_setting(session, FINGERPRINT_KEY, cfg.fingerprint)
+                report.full_recompute = True
+        now_s = to_epoch(now)
+        self.refresh(cfg, now_s, report)
+        self._assign_intake(now, report)
+        self._resume_reminders(now, report)
+        self._hand_over(now, report)
+        self.refresh(cfg, now_s, report)  # what the steps above changed
+        self._fire(cfg, now_s, report)
+        return report
+
+    # ---- steps ----------------------------------------------------------------------
+
+    def refresh(self, cfg: SlaConfig, now_s: int, report: SlaReport) -> None:
+        """Trigger rules and clocks for every ticket that changed since last seen."""
+        with self.store.read() as session:
+            ids = dirty_tickets(session, now_s)
+            rules = triggers.load_rules(session)
+        now = from_epoch(now_s)
+        for part in chunks(ids, self.chunk):
+            with self.store.write() as session:
+                mine = claim(session, part)
+                ctx = triggers.RuleContext(session, self._hlc, now, rules)
+                report.triggered += triggers.run_for_changes(ctx, mine)
+                recompute(session, mine, cfg, now_s, mark_seen=True)
+                report.recomputed += len(mine)
+
+    def _assign_intake(self, now: datetime, report: SlaReport) -> None:
+        for _ in range(MAX_ROUNDS):
+            with self.store.write() as session:
+                ids = assignment.claim_intake(session, BATCH)
+                done = [assignment.assign_ticket(session, self._hlc, tid, now) for tid in ids]
+            report.assigned += done
+            # Tickets nobody could take stay in the queue: stop instead of spinning.
+            if len(ids) < BATCH or not any(a.agent_id for a in done):
+                return
+
+    def _resume_reminders(self, now: datetime, report: SlaReport) -> None:
+        for _ in range(MAX_ROUNDS):
+            with self.store.write() as session:
+                due = reminders.claim_due(session, now, BATCH)
+                for tid, at in due:
+                    resumed = reminders.resume(session, self._hlc, tid, at, now)
+                    if resumed is not None:
+                        report.resumed.append(resumed)
+            if len(due) < BATCH:
+                return
+
+    def _hand_over(self, now: datetime, report: SlaReport) -> None:
+        for _ in range(MAX_ROUNDS):
+            with self.store.write() as session:
+                absences = assignment.claim_absences(session, now, BATCH)
+                for absence in absences:
+                    report.handed_over += assignment.hand_over(session, self._hlc, absence, now)
+            if len(absences) < BATCH:
+                return
+
+    def _fire(self, cfg: SlaConfig, now_s: int, report: SlaReport) -> None:
+        for _ in range(MAX_ROUNDS):
+            with self.store.write() as session:
+                rules = triggers.load_rules(session)
+                ctx = escalation.FireContext(
+                    session, cfg, now_s, self._hlc, self.holder, self.late_after_s,
+                    on_fired=_sla_rules(session, self._hlc, now_s, rules, report),
+                )  # fmt: skip
+                ids = escalation.claim_due(session, now_s, BATCH)
+                report.fired += escalation.fire_batch(ctx, ids)
+            if len(ids) < BATCH:
+                return
+
+
+def _sla_rules(
+    session: Session,
+    hlc: Hlc,
+    now_s: int,
+    rules: list[triggers.RuleSpec],
+    report: SlaReport,
+) -> Callable[[Ticket, escalation.FiredLevel], None] | None:
+    """Runs the "SLA level reached" rules as each level fires, in its transaction."""
+    if not any(r.event is TriggerEvent.SLA_LEVEL for r in rules):
+        return None
+    ctx = triggers.RuleContext(session, hlc, from_epoch(now_s), rules)
+
+    def on_fired(ticket: Ticket, fired: escalation.FiredLevel) -> None:
+        key = f"sla:{fired.target.value}:{fired.cycle}:{fired.level}"
+        extra = {"target": fired.target.value, "level": fired.level}
+        report.triggered += triggers.run_event(ctx, ticket, TriggerEvent.SLA_LEVEL, key, extra)
+
+    return on_fired

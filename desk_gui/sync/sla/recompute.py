@@ -1,0 +1,374 @@
+"""Recomputing clocks in bulk: which tickets changed, their facts, and the writes.
+
+Which tickets: those whose hlc differs from the one their clocks were computed from
+(every command stamps the ticket's hlc, and so will replication), those never seen, and
+those marked stale by a policy or calendar change. Comparing per ticket instead of
+keeping one "changed since" cursor means no ticket is skipped when transactions commit
+out of timestamp order, when clocks of two machines disagree, or when rows arrive by
+replication with old timestamps.
+
+How: per chunk of tickets, a handful of set-based queries on plain tuples (see
+bulk.py): ticket columns as epoch seconds, status history, answers after the last
+customer message, fired levels, stored clocks; the integer computation of clocks.py;
+and upserts of only the clocks that changed. Two engines on one PostgreSQL database may
+run this at once: a chunk first locks its tickets' state rows (SKIP LOCKED: a ticket
+another engine is working on is left to it) and all writes go in ticket order, so they
+neither deadlock nor clash.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from desk_gui.models.clock import SlaClock, SlaTicketState
+from desk_gui.models.sla import SlaTarget
+from desk_gui.models.ticket import OPEN_STATUSES, Status
+
+from .bulk import Bulk, RawId
+from .calendar import WorkCalendar, from_epoch
+from .clocks import Positions, TicketClocks, TicketTimes, compute, positions_for
+from .config import SlaConfig
+from .policy import PolicySpec, TicketFacts, match_policy
+
+CLOCKS: Table = SlaClock.__table__  # type: ignore[assignment]
+STATES: Table = SlaTicketState.__table__  # type: ignore[assignment]
+CHUNK = 2000
+# Tickets that left the open statuses recently are still looked at: one created and
+# closed between two runs still gets its (met) clocks.
+RECENT = timedelta(days=1)
+_OPEN = sorted(s.value for s in OPEN_STATUSES)
+_ANSWERS = ("outbound_mail", "call", "reached")
+
+
+class Facts(NamedTuple):
+    ticket_id: RawId
+    hlc: str
+    group_id: uuid.UUID | None
+    is_open: bool
+    match: TicketFacts
+    times: TicketTimes
+
+
+class Computed(NamedTuple):
+    facts: Facts
+    policy: PolicySpec | None
+    calendar_id: uuid.UUID | None
+    calendar: WorkCalendar | None
+    clocks: TicketClocks | None
+
+
+def chunks(ids: Sequence[RawId], size: int = CHUNK) -> Iterator[list[RawId]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i : i + size])
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def insert_for(session: Session) -> Any:
+    """The dialect's insert, which has ON CONFLICT (both SQLite and PostgreSQL)."""
+    return postgresql.insert if is_postgres(session) else sqlite.insert
+
+
+# --- which tickets ------------------------------------------------------------------------
+
+
+def dirty_tickets(session: Session, now_s: int) -> list[RawId]:
+    """Tickets whose clocks or trigger state lag behind the ticket, in ticket order."""
+    db = Bulk(session)
+    changed = "(s.ticket_id IS NULL OR s.ticket_hlc <> t.hlc OR s.seen_hlc <> t.hlc OR s.stale)"
+    base = (
+        f"SELECT t.id FROM tickets t LEFT JOIN sla_tickets s ON s.ticket_id = t.id WHERE {changed}"
+    )
+    # Three narrow queries rather than one OR: each can walk its own index.
+    found = {r[0] for r in db.fetch(f"{base} AND t.status IN ({db.marks(len(_OPEN))})", _OPEN)}
+    since = from_epoch(now_s - int(RECENT.total_seconds()))
+    found.update(r[0] for r in db.fetch(f"{base} AND t.updated_at >= ?", [db.timestamp(since)]))
+    was_open = db.fetch(
+        "SELECT s.ticket_id FROM sla_tickets s JOIN tickets t ON t.id = s.ticket_id "
+        f"WHERE s.open AND {changed}"
+    )
+    found.update(r[0] for r in was_open)
+    return sorted(found)
+
+
+def mark_all_stale(session: Session) -> None:
+    """Policies or calendars changed: every clock of an open ticket is recomputed."""
+    session.execute(STATES.update().where(STATES.c.open.is_(True)).values(stale=True))
+
+
+def claim(session: Session, ids: Sequence[RawId]) -> list[RawId]:
+    """The tickets of `ids` this transaction may work on (all of them on SQLite)."""
+    if not is_postgres(session) or not ids:
+        return list(ids)
+    db = Bulk(session)
+    marks = db.marks(len(ids))
+    existing = {
+        r[0]
+        for r in db.fetch(f"SELECT ticket_id FROM sla_tickets WHERE ticket_id IN ({marks})", ids)
+    }
+    locked = db.fetch(
+        f"SELECT ticket_id FROM sla_tickets WHERE ticket_id IN ({marks}) "
+        "ORDER BY ticket_id FOR UPDATE SKIP LOCKED",
+        ids,
+    )
+    return sorted({r[0] for r in locked} | (set(ids) - existing))
+
+
+# --- facts ----------------------------------------------------------------------------------
+
+
+def load_facts(session: Session, ids: Sequence[RawId]) -> dict[RawId, Facts]:
+    if not ids:
+        return {}
+    db = Bulk(session)
+    ids = db.raw_ids(ids)
+    marks = db.marks(len(ids))
+    rows = db.fetch(
+        "SELECT t.id, t.hlc, t.status, t.priority, t.type, t.category, t.channel, t.group_id, "
+        f"o.contract_level, {db.epoch('t.created_at')}, {db.epoch('t.updated_at')}, "
+        f"{db.epoch('t.first_response_at')}, {db.epoch('t.last_customer_message_at')} "
+        "FROM tickets t LEFT JOIN organizations o ON o.id = t.organization_id "
+        f"WHERE t.id IN ({marks})",
+        ids,
+    )
+    history = _status_history(db, ids)
+    asked = [r[0] for r in rows if r[11] is not None and r[12] is not None and r[12] > r[11]]
+    answers = _answers_after_customer(db, asked)
+    out: dict[RawId, Facts] = {}
+    for tid, hlc, status, prio, typ, cat, chan, group, contract, c, u, fr, lcm in rows:
+        gid = None if group is None else db.to_uuid(group)
+        out[tid] = Facts(
+            tid,
+            hlc,
+            gid,
+            status in _OPEN,
+            TicketFacts(
+                contract or "none", None if gid is None else str(gid), typ, cat, prio, chan
+            ),
+            TicketTimes(c, u, Status(status), fr, lcm, answers.get(tid), history.get(tid, ())),
+        )
+    return out
+
+
+def _status_history(
+    db: Bulk, ids: Sequence[RawId]
+) -> dict[RawId, list[tuple[int, str | None, str | None]]]:
+    out: dict[RawId, list[tuple[int, str | None, str | None]]] = defaultdict(list)
+    rows = db.fetch(
+        f"SELECT ticket_id, {db.epoch('at')}, old, new FROM history "
+        f"WHERE ticket_id IN ({db.marks(len(ids))}) AND field = 'status' ORDER BY ticket_id, at",
+        ids,
+    )
+    for tid, at, old, new in rows:
+        out[tid].append((at, old, new))
+    return out
+
+
+def _answers_after_customer(db: Bulk, ids: Sequence[RawId]) -> dict[RawId, int]:
+    """The first agent answer (mail out, or a call that reached the customer) after the
+    ticket's last customer message."""
+    if not ids:
+        return {}
+    rows = db.fetch(
+        f"SELECT m.ticket_id, min({db.epoch('m.created_at')}) FROM messages m "
+        "JOIN tickets t ON t.id = m.ticket_id "
+        f"WHERE m.ticket_id IN ({db.marks(len(ids))}) "
+        "AND m.created_at > t.last_customer_message_at "
+        "AND (m.kind = ? OR (m.kind = ? AND m.call_outcome = ?)) GROUP BY m.ticket_id",
+        [*ids, *_ANSWERS],
+    )
+    return {tid: int(at) for tid, at in rows}
+
+
+def fired_levels(
+    session: Session, ids: Sequence[RawId]
+) -> dict[RawId, dict[tuple[SlaTarget, int], set[str]]]:
+    db = Bulk(session)
+    ids = db.raw_ids(ids)
+    out: dict[RawId, dict[tuple[SlaTarget, int], set[str]]] = {}
+    rows = db.fetch(
+        "SELECT ticket_id, target, cycle, level FROM escalation_events "
+        f"WHERE ticket_id IN ({db.marks(len(ids))})",
+        ids,
+    )
+    for tid, target, cycle, level in rows:
+        out.setdefault(tid, defaultdict(set))[(SlaTarget(target), cycle)].add(level)
+    return out
+
+
+# --- computing ------------------------------------------------------------------------------
+
+
+def compute_all(
+    session: Session, ids: Sequence[RawId], cfg: SlaConfig, now_s: int
+) -> list[Computed]:
+    """The clocks of these tickets as of now_s (in ticket order), not stored."""
+    if not ids:
+        return []
+    raw = sorted(Bulk(session).raw_ids(ids))
+    facts = load_facts(session, raw)
+    fired = fired_levels(session, raw)
+    earliest = min((f.times.created_s for f in facts.values()), default=now_s)
+    positions: dict[uuid.UUID, Positions] = {}
+    out: list[Computed] = []
+    for tid in raw:
+        f = facts.get(tid)
+        if f is None:
+            continue  # deleted meanwhile
+        out.append(compute_one(f, cfg, fired.get(tid, {}), now_s, positions, earliest))
+    return out
+
+
+def compute_one(
+    f: Facts,
+    cfg: SlaConfig,
+    fired: Mapping[tuple[SlaTarget, int], Iterable[str]],
+    now_s: int,
+    positions: dict[uuid.UUID, Positions] | None = None,
+    earliest: int | None = None,
+) -> Computed:
+    policy = match_policy(cfg.policies, f.match)
+    if policy is None or not policy.targets:
+        return Computed(f, policy, None, None, None)
+    cal_id = cfg.calendar_id(policy, f.group_id)
+    cal = cfg.calendars.get(cal_id)
+    if cal is None:  # the policy's calendar was removed: no clocks until it is fixed
+        return Computed(f, policy, None, None, None)
+    cache = positions if positions is not None else {}
+    p = cache.get(cal_id)
+    if p is None or p.lo > f.times.created_s:
+        start = f.times.created_s if earliest is None else min(earliest, f.times.created_s)
+        p = cache[cal_id] = positions_for(cal, [start], now_s)
+    fired_sets = {k: frozenset(v) for k, v in fired.items()} if fired else {}
+    return Computed(f, policy, cal_id, cal, compute(cal, policy, f.times, fired_sets, now_s, p))
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+_CLOCK_COLUMNS = (
+    "ticket_id",
+    "target",
+    "policy_id",
+    "calendar_id",
+    "start_s",
+    "target_s",
+    "due_s",
+    "paused_s",
+    "state",
+    "met_s",
+    "levels_fired",
+    "next_level",
+    "next_level_s",
+    "computed_s",
+)
+_STATE_COLUMNS = (
+    "ticket_id",
+    "ticket_hlc",
+    "seen_hlc",
+    "seen_reply_s",
+    "stale",
+    "open",
+    "policy_id",
+    "next_due_s",
+    "next_due_target",
+    "computed_s",
+)
+
+
+def _upsert_sql(
+    table: str, columns: Sequence[str], keys: Sequence[str], update: Sequence[str]
+) -> str:
+    sets = ", ".join(f"{c} = excluded.{c}" for c in update)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({Bulk.marks(len(columns))}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}"
+    )
+
+
+_CLOCK_UPSERT = _upsert_sql(
+    "sla_clocks", _CLOCK_COLUMNS, ("ticket_id", "target"), _CLOCK_COLUMNS[2:]
+)
+_STATE_UPSERT_SEEN = _upsert_sql("sla_tickets", _STATE_COLUMNS, ("ticket_id",), _STATE_COLUMNS[1:])
+_STATE_UPSERT = _upsert_sql(
+    "sla_tickets",
+    _STATE_COLUMNS,
+    ("ticket_id",),
+    [c for c in _STATE_COLUMNS[1:] if c not in ("seen_hlc", "seen_reply_s")],
+)
+
+
+def _stored_clocks(db: Bulk, ids: Sequence[RawId]) -> dict[tuple[RawId, str], tuple[Any, ...]]:
+    rows = db.fetch(
+        f"SELECT {', '.join(_CLOCK_COLUMNS[:-1])} FROM sla_clocks "
+        f"WHERE ticket_id IN ({db.marks(len(ids))})",
+        ids,
+    )
+    return {(r[0], r[1]): tuple(r[2:]) for r in rows}
+
+
+def write(session: Session, computed: Sequence[Computed], now_s: int, mark_seen: bool) -> int:
+    """Store clocks and ticket states; returns how many clock rows were written."""
+    if not computed:
+        return 0
+    db = Bulk(session)
+    ids = [c.facts.ticket_id for c in computed]
+    stored = _stored_clocks(db, ids)
+    states: list[tuple[Any, ...]] = []
+    clock_rows: list[tuple[Any, ...]] = []
+    wanted: set[tuple[RawId, str]] = set()
+    for c in computed:
+        f = c.facts
+        nxt = c.clocks.next_due() if c.clocks is not None else None
+        states.append(
+            (
+                f.ticket_id,
+                f.hlc,
+                f.hlc if mark_seen else "",
+                f.times.last_customer_s if mark_seen else None,
+                False,
+                f.is_open,
+                None if c.policy is None else db.raw_id(c.policy.id),
+                nxt[0] if nxt else None,
+                nxt[1].value if nxt else None,
+                now_s,
+            )
+        )
+        if c.clocks is None or c.policy is None or c.calendar_id is None:
+            continue
+        pid, cid = db.raw_id(c.policy.id), db.raw_id(c.calendar_id)
+        for v in c.clocks.clocks:
+            key = (f.ticket_id, v.target.value)
+            wanted.add(key)
+            values = (pid, cid, *v[1:5], v.state.value, *v[6:])
+            if stored.get(key) != values:
+                clock_rows.append((f.ticket_id, v.target.value, *values, now_s))
+    # States first, then clocks, both in ticket order: the same lock order everywhere.
+    db.many(_STATE_UPSERT_SEEN if mark_seen else _STATE_UPSERT, states)
+    db.many(_CLOCK_UPSERT, clock_rows)
+    gone = [key for key in stored if key not in wanted]
+    db.many("DELETE FROM sla_clocks WHERE ticket_id = ? AND target = ?", gone)
+    return len(clock_rows)
+
+
+def recompute(
+    session: Session,
+    ids: Sequence[RawId],
+    cfg: SlaConfig,
+    now_s: int,
+    mark_seen: bool = False,
+) -> list[Computed]:
+    """Compute and store the clocks of these tickets inside the caller's transaction."""
+    session.flush()  # the raw reads must see pending ORM changes (trigger actions)
+    computed = compute_all(session, ids, cfg, now_s)
+    write(session, computed, now_s, mark_seen)
+    return computed
