@@ -39,8 +39,8 @@ from .compose import ComposeError, raw_for
 log = logging.getLogger(__name__)
 
 CLAIM_TTL = timedelta(minutes=5)
-BATCH = 25
-SMALL_RAW = 256 * 1024  # raw mails up to this size are read with their batch
+BATCH = 100
+SMALL_RAW = 64 * 1024  # raw mails up to this size are read with their batch
 MAX_ATTEMPTS = 12  # about a day of temporary failures with the backoff below
 DEFAULT_PORTS = {Security.SSL: 465, Security.STARTTLS: 587, Security.NONE: 25}
 
