@@ -295,8 +295,8 @@ SYNC_EPILOG = f"""\
 Without --once it runs until Ctrl+C or SIGTERM, fetching new mail as it arrives (IDLE
 where the server offers it), and logs to stderr.
 
-Parsing runs in 2 processes when more than {admin.BIG_IMPORT} new mails wait (measured: below
-that a process pool gains nothing); --parse-processes overrides that.
+Parsing runs in 2 processes when more than {admin.BIG_IMPORT:,} new mails wait (measured:
+below that a process pool gains nothing); --parse-processes overrides that.
 
 Passwords: from the OS keyring, or DESK_SECRET_MAILBOX_<NAME>_IMAP for a headless service."""
 
@@ -379,7 +379,7 @@ class ProgressLine:
     """Count and rate of a big import on stderr: one rewritten line on a terminal,
     a line every few seconds (and at the end) in a log. Called from mailbox threads."""
 
-    MIN_TOTAL = admin.BIG_IMPORT  # a few new mails need no progress display
+    MIN_TOTAL = 200  # a pass of one batch needs no progress display
     LOG_EVERY_S = 5.0
 
     def __init__(self, stream: TextIO) -> None:

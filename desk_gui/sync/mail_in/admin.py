@@ -46,9 +46,10 @@ from .imap import DEFAULT_PORTS, connect
 from .ingest import Outcome
 
 CAPABILITIES_OF_INTEREST = ("IDLE", "CONDSTORE", "UIDPLUS")
-# Measured (2 cores, SQLite, mixed mails): a 2-process parser pool gains nothing up to
-# ~400 mails and ~15 % at 2,000, and costs ~20 ms to start: worth it for big imports only.
-BIG_IMPORT = 200
+# Measured (2 shared cores, SQLite, mixed mails, ~100-160 mails/s end to end; writing, not
+# parsing, is the limit): a 2-process parser pool (fork) gained nothing up to 400 mails and
+# ~15 % at 2,000. Started with "spawn" it costs seconds to start. Big imports only.
+BIG_IMPORT = 2000
 
 
 class AdminError(Exception):

@@ -188,9 +188,9 @@ def test_pending_is_unknown_where_login_fails(
 
 
 def test_parse_processes_only_for_big_imports() -> None:
-    assert admin.parse_processes_for({"a": 150, "b": 50, "c": None}) == 0
+    assert admin.parse_processes_for({"a": 1500, "b": 500, "c": None}) == 0
     expected = 2 if (os.cpu_count() or 1) >= 2 else 0
-    assert admin.parse_processes_for({"a": 150, "b": 51}) == expected
+    assert admin.parse_processes_for({"a": 1500, "b": 501}) == expected
 
 
 def test_explain_turns_failures_into_one_actionable_line() -> None:
