@@ -251,19 +251,23 @@ class MailboxWorker:
             advance_cursor(session, mailbox.id, uidvalidity, items[-1][0].uid, new)
         return outcomes
 
+    def _state(self, session: Session) -> MailboxState:
+        state = session.get(MailboxState, self.mailbox_id)
+        if state is None:
+            state = MailboxState(mailbox_id=self.mailbox_id, last_uid=0, ingested=0)
+            session.add(state)
+        return state
+
     def _record_success(self) -> None:
+        # Also for a pass that found nothing: an empty mailbox is a healthy one.
         with self.store.write() as session:
-            state = session.get(MailboxState, self.mailbox_id)
-            if state is not None:
-                state.last_success_at = utcnow()
-                state.last_error = None
+            state = self._state(session)
+            state.last_success_at = utcnow()
+            state.last_error = None
 
     def record_error(self, error: BaseException) -> None:
         with self.store.write() as session:
-            state = session.get(MailboxState, self.mailbox_id)
-            if state is None:
-                state = MailboxState(mailbox_id=self.mailbox_id, last_uid=0, ingested=0)
-                session.add(state)
+            state = self._state(session)
             state.last_error = f"{type(error).__name__}: {error}"
             state.last_error_at = utcnow()
 

@@ -3,7 +3,8 @@ the exactly-once checks the crash, UIDVALIDITY and lease tests share.
 
     python -m tests.sync.mail_in.engine_proc URL HOLDER [--ttl S] [--forever S] [--pool N]
 
-`--forever S` runs `MailEngine.run_forever` for S seconds instead of one pass. The IMAP
+`--forever S` runs `MailEngine.run_forever` (IDLE) for at most S seconds, or until
+SIGTERM, instead of one pass. The IMAP
 password comes from DESK_SECRET_MAILBOX_SUPPORT_IMAP, as for a headless service. Every
 FETCH and every commit is printed as one JSON line {"ev": "fetch" | "commit", "holder",
 "t": time.time(), "uids"} (for a commit: the UIDs it ingested for the first time).
@@ -74,11 +75,53 @@ def start_engine(
 def kill(proc: subprocess.Popen[str]) -> None:
     """SIGKILL, as the OOM killer or a power cut would: no cleanup code runs."""
     os.killpg(proc.pid, signal.SIGKILL)
-    proc.communicate()
+    proc.wait()
 
 
 def events(stdout: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+
+
+class Events:
+    """The events of a running engine, read as they come."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.proc = proc
+        self.items: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if line.startswith("{"):
+                with self.lock:
+                    self.items.append(json.loads(line))
+
+    def of(self, ev: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [e for e in self.items if e["ev"] == ev]
+
+    def committed(self) -> set[int]:
+        return {uid for e in self.of("commit") for uid in e["uids"]}
+
+    def stop(self, timeout: float = 30) -> str:
+        """SIGTERM (a clean stop); the engine's stderr."""
+        self.proc.terminate()
+        self.proc.wait(timeout)
+        self.thread.join(timeout)
+        assert self.proc.stderr is not None
+        return self.proc.stderr.read()
+
+
+def wait_until(check: Any, timeout: float, what: str) -> None:
+    """Poll `check()` until it is true; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.05)
 
 
 # ---------------------------------------------------------------------------- checks
@@ -207,8 +250,11 @@ def _main(argv: list[str]) -> int:
     try:
         if args.forever is not None:
             stop = threading.Event()
-            threading.Timer(args.forever, stop.set).start()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            timer = threading.Timer(args.forever, stop.set)
+            timer.start()
             engine.run_forever(stop)
+            timer.cancel()
             return 0
         reports = engine.run_once()
         for r in reports:

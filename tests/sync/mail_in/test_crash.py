@@ -61,6 +61,7 @@ def test_sigkill_during_import_loses_and_doubles_nothing(
         ):
             time.sleep(rng.uniform(0.0, 0.8) if killed_at else rng.uniform(0.3, 2.0))
             kill(proc)
+            proc.communicate()
             killed_at.append(counts(store).ledger)
             check_consistent(store)
             continue
