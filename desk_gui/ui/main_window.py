@@ -24,12 +24,18 @@ from desk_gui.models import views
 from desk_gui.models.commands import Actor
 from desk_gui.models.views import Directory
 from desk_gui.sync.facade import Desk
+from desk_gui.sync.secrets import KeyringSecrets, Secrets
 
 from . import i18n
 from .actions import Actions
+from .drafts import DraftStore
+from .engine_runner import EngineRunner
+from .mailbox_settings import MailboxSettingsDialog
 from .navigation import Navigation, View
+from .notifications import NotificationBell
 from .search_box import SearchBox
 from .status_bar import MESSAGE_MS, StatusBar
+from .sync_progress import SyncProgress
 from .tasks import Tasks
 from .ticket_list import TicketListView
 from .ticket_list_model import Column, TicketListModel
@@ -49,6 +55,8 @@ class MainWindow(QMainWindow):
         settings: QSettings,
         translations: i18n.Translations | None = None,
         parent: QWidget | None = None,
+        secrets: Secrets | None = None,
+        drafts: DraftStore | None = None,
     ) -> None:
         super().__init__(parent)
         self.desk = desk
@@ -60,10 +68,17 @@ class MainWindow(QMainWindow):
         self.model = TicketListModel(desk, self.tasks, self)
         self.list = TicketListView(self.model)
         self.navigation = Navigation(desk, self.tasks)
-        self.ticket = TicketView(desk, self.tasks)
+        self.ticket = TicketView(desk, self.tasks, drafts=drafts)
+        self.bell = NotificationBell(desk, self.tasks)
         self.search = SearchBox()
         self.status = StatusBar(desk.store)
         self.setStatusBar(self.status)
+        # One secrets object for the engine and the settings: a password kept for this
+        # session only (no secure keyring) must reach the mail workers.
+        self.secrets = secrets if secrets is not None else KeyringSecrets()
+        self.engine = EngineRunner(desk, self.secrets, self)
+        self.sync_progress = SyncProgress()
+        self.status.insertPermanentWidget(0, self.sync_progress)
         self.action_table = Actions(self)
         self._lay_out()
         self._connect()
@@ -90,6 +105,7 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
         toolbar.addWidget(self.search)
+        toolbar.addWidget(self.bell)
         self.addToolBar(toolbar)
         self.work = QSplitter(Qt.Orientation.Vertical)
         self.work.setObjectName("workSplitter")
@@ -112,7 +128,14 @@ class MainWindow(QMainWindow):
         self.model.countChanged.connect(self.status.set_count)
         self.status.agentChosen.connect(self._agent_chosen)
         self.ticket.refused.connect(self._show_refusal)
+        self.bell.ticketChosen.connect(self.ticket.show_ticket)
+        self.ready.connect(self.bell.refresh)
         self.tasks.failed.connect(self._show_failure)
+        self.sync_progress.follow(self.engine)
+        self.sync_progress.openSettings.connect(self.open_mailboxes)
+        self.engine.ticketsArrived.connect(self.model.refresh)
+        self.engine.ticketsArrived.connect(self.navigation.refresh_counts)
+        self.ready.connect(self.engine.start)  # after the window shows; F5 reloads it
         self._unsubscribe_activity = self.desk.subscribe_activity(self.status.set_busy)
 
     # --- loading ----------------------------------------------------------------------
@@ -164,6 +187,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue(AGENT_SETTING, str(agent_id))
         self._use_agent(agent_id)
         self.navigation.set_agent(agent_id)
+        self.bell.refresh()
 
     def _show_refusal(self, message: str) -> None:
         self.status.showMessage(self.tr("Not saved: {reason}").format(reason=message), MESSAGE_MS)
@@ -184,6 +208,14 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def open_mailboxes(self) -> None:
+        dialog = MailboxSettingsDialog(self.desk, self.secrets, self)
+        dialog.follow(self.engine)
+        dialog.changed.connect(self.engine.reload)
+        dialog.finished.connect(dialog.deleteLater)
+        self.mailboxes = dialog
+        dialog.open()  # window-modal without a nested event loop (qasync)
 
     def choose_language(self, language: str) -> None:
         """Switch live and remember it; an empty language follows the system."""
@@ -246,4 +278,6 @@ class MainWindow(QMainWindow):
         self.model.shutdown()
         self.navigation.shutdown()
         self.ticket.shutdown()
+        self.engine.stop()
+        self.bell.shutdown()
         self.tasks.cancel_all()

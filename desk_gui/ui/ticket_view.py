@@ -34,9 +34,11 @@ from desk_gui.models.views import Directory, TicketPage
 from desk_gui.sync.facade import Desk, TicketChange
 
 from . import labels
+from .drafts import DraftStore
+from .outbox_panel import OutboxPanel, OutboxRow, outbox_rows, render_thread_with_states
 from .properties_panel import PropertiesPanel
+from .reply_editor import ReplyEditor
 from .tasks import Tasks
-from .thread_render import render_thread
 
 
 class ThreadBrowser(QTextBrowser):
@@ -84,12 +86,19 @@ class TicketView(QStackedWidget):
     loaded = Signal(object)  # the TicketPage just shown
     refused = Signal(str)
 
-    def __init__(self, desk: Desk, tasks: Tasks, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        tasks: Tasks,
+        parent: QWidget | None = None,
+        drafts: DraftStore | None = None,
+    ) -> None:
         super().__init__(parent)
         self._desk = desk
         self._tasks = tasks
         self._ticket_id: uuid.UUID | None = None
         self._page: TicketPage | None = None
+        self._outbox: tuple[OutboxRow, ...] = ()
         self._generation = 0
 
         self.empty = QLabel()
@@ -110,7 +119,26 @@ class TicketView(QStackedWidget):
         self.history.header().setStretchLastSection(True)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.conversation, "")
+        # The thread above, the failed-mail bars and the reply editor below it.
+        self.editor = ReplyEditor(desk, tasks, drafts)
+        self.outbox = OutboxPanel(desk, tasks)
+        self.outbox.statesChanged.connect(self.reload)
+        self.outbox.editRequested.connect(self.editor.edit_failed)
+        self.outbox.refused.connect(self._refused)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.setSpacing(0)
+        lower_layout.addWidget(self.outbox)
+        lower_layout.addWidget(self.editor, 1)
+        self.reply_split = QSplitter(Qt.Orientation.Vertical)
+        self.reply_split.setObjectName("replySplitter")
+        self.reply_split.setChildrenCollapsible(False)
+        self.reply_split.addWidget(self.conversation)
+        self.reply_split.addWidget(lower)
+        self.reply_split.setStretchFactor(0, 3)
+        self.reply_split.setStretchFactor(1, 2)
+        self.tabs.addTab(self.reply_split, "")
         self.tabs.addTab(self.history, "")
         self.properties = PropertiesPanel(desk, tasks)
         self.properties.refused.connect(self._refused)
@@ -161,6 +189,8 @@ class TicketView(QStackedWidget):
         self._ticket_id = None
         self._page = None
         self.properties.show_page(None)
+        self.editor.show_page(None)
+        self.outbox.set_rows(None, ())
         self.setCurrentIndex(0)
 
     def reload(self) -> None:
@@ -171,6 +201,7 @@ class TicketView(QStackedWidget):
 
     async def _load(self, generation: int, ticket_id: uuid.UUID) -> None:
         page = await self._desk.read(views.ticket_page, ticket_id)
+        self._outbox = await self._desk.read(outbox_rows, ticket_id)
         if generation != self._generation:
             return
         if page is None:
@@ -193,7 +224,9 @@ class TicketView(QStackedWidget):
         scroll = self.conversation.verticalScrollBar().value()
         self._page = page
         self.header.setText(self._header_html(page))
-        self.conversation.setHtml(render_thread(page))
+        self.conversation.setHtml(render_thread_with_states(page, self._outbox))
+        self.outbox.set_rows(page.id, self._outbox)
+        self.editor.show_page(page)
         bar = self.conversation.verticalScrollBar()
         # A re-read of the same ticket keeps the reader's place; a new ticket opens at
         # its newest entry, once the document is laid out (hence the deferred call).
@@ -289,3 +322,5 @@ class TicketView(QStackedWidget):
     def shutdown(self) -> None:
         self._generation += 1
         self._unsubscribe()
+        self.editor.shutdown()
+        self.outbox.shutdown()
