@@ -187,33 +187,35 @@ def list_mailboxes(args: argparse.Namespace) -> int:
     if not boxes:
         print("no mailboxes yet: desk-gui mailbox add NAME --imap-host H --user U ...")
         return 0
-    rows = [
-        [
-            b.name,
-            f"{b.user}@{b.imap_host}:{b.imap_port} {b.security.value}"
-            if not b.removed
-            else "(removed)",
-            b.folder,
-            b.group or "-",
-            b.password,
-            f"{b.ingested:,}",
-            when(b.last_success_at) or "never",
-            f"{when(b.last_error_at)} {b.last_error}" if b.last_error else "",
-        ]
-        for b in boxes
-    ]
+    rows = [_box_row(b) for b in boxes]
     headers = [
         "NAME",
         "SERVER",
+        "USER",
         "FOLDER",
         "GROUP",
         "PASSWORD",
         "INGESTED",
-        "LAST SUCCESS",
-        "LAST ERROR",
+        "LAST-SUCCESS",
+        "LAST-ERROR",
     ]
-    print_table(headers, rows, flex=7)
+    print_table(headers, rows, flex=8)
     return 0
+
+
+def _box_row(b: admin.MailboxInfo) -> list[str]:
+    server = f"{b.imap_host}:{b.imap_port} {b.security.value}" if not b.removed else "(removed)"
+    return [
+        b.name,
+        server,
+        b.user or "-",
+        b.folder,
+        b.group or "-",
+        b.password,
+        f"{b.ingested:,}",
+        when(b.last_success_at) or "never",
+        f"{when(b.last_error_at)} {b.last_error}" if b.last_error else "",
+    ]
 
 
 def _box_json(b: admin.MailboxInfo) -> dict[str, Any]:
@@ -349,7 +351,8 @@ def _sync_once(store: Store, secrets: KeyringSecrets, processes: int, as_json: b
     progress = ProgressLine(sys.stderr)
     engine = MailEngine(store, secrets, on_progress=progress, parse_processes=processes)
     try:
-        reports = engine.run_once()
+        with _quiet_log():  # the summary below says what failed, once and explained
+            reports = engine.run_once()
     finally:
         engine.close()
         progress.finish()
@@ -438,6 +441,17 @@ def _sync_forever(store: Store, secrets: KeyringSecrets, processes: int) -> int:
             engine.close()
         log.info("stopped")
     return 0
+
+
+@contextmanager
+def _quiet_log() -> Iterator[None]:
+    handler = logging.NullHandler()
+    logger = logging.getLogger("desk_gui")
+    logger.addHandler(handler)  # else Python's last-resort handler prints warnings raw
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 @contextmanager

@@ -269,7 +269,7 @@ def list_mailboxes(
                 ingested=sum(per_state.values()),
                 spam=per_state.get(InboundState.SPAM, 0),
                 last_success_at=st.last_success_at if st else None,
-                last_error=st.last_error if st else None,
+                last_error=explain(box, st.last_error) if st and st.last_error else None,
                 last_error_at=st.last_error_at if st else None,
             )
         )
