@@ -72,6 +72,11 @@ class SmtpConfigError(Exception):
 class TemporaryFailure(Exception):
     """Try again later (4xx, the server unreachable, the connection lost)."""
 
+    def __init__(self, reason: str, maybe_sent: bool = False) -> None:
+        super().__init__(reason)
+        # The connection broke mid-transaction: the server may have taken the mail.
+        self.maybe_sent = maybe_sent
+
 
 class PermanentFailure(Exception):
     """The server refused the mail for good (5xx)."""
@@ -189,6 +194,7 @@ class _Outcome:
     failed: str | None = None
     note: str | None = None
     found: bool = False
+    maybe_sent: bool = False  # look in Sent before the next attempt
 
 
 class Sender:
@@ -315,7 +321,9 @@ class Sender:
                 raise SmtpConfigError(f"mailbox {box.mailbox.name!r} has no sender address")
             raw = claimed.raw if claimed.raw is not None else self._raw(claimed, box)
             refused = self._send(box, box.mailbox.from_addr, claimed.recipients, raw)
-        except (TemporaryFailure, SmtpConfigError) as exc:
+        except TemporaryFailure as exc:
+            return _Outcome(claimed.id, retry=str(exc), maybe_sent=exc.maybe_sent)
+        except SmtpConfigError as exc:
             return _Outcome(claimed.id, retry=str(exc))
         except (PermanentFailure, ComposeError) as exc:
             return _Outcome(claimed.id, failed=str(exc))
@@ -384,8 +392,9 @@ class Sender:
         self, box: _Box, sender: str, recipients: list[str], raw: bytes
     ) -> dict[str, tuple[int, bytes]]:
         smtp = self._connection(box)
+        phase = ["envelope"]
         try:
-            return smtp.sendmail(sender, recipients, raw)
+            return _transaction(smtp, sender, recipients, raw, phase)
         except smtplib.SMTPRecipientsRefused as exc:
             _reset(smtp)
             codes = {code for code, _ in exc.recipients.values()}
@@ -399,11 +408,13 @@ class Sender:
             if 400 <= exc.smtp_code < 500:
                 raise TemporaryFailure(f"server said: {why}") from None
             raise PermanentFailure(f"server refused: {why}") from None
-        except (OSError, smtplib.SMTPException) as exc:  # connection lost mid-way
+        except (OSError, smtplib.SMTPException) as exc:  # the connection broke
             box.smtp = None
             with contextlib.suppress(Exception):
                 smtp.close()
-            raise TemporaryFailure(f"connection lost while sending: {exc}") from None
+            # Lost while the message itself was on its way: the server may have it.
+            maybe_sent = phase[0] == "data"
+            raise TemporaryFailure(f"connection lost while sending: {exc}", maybe_sent) from None
 
     def _record(self, outcomes: list[_Outcome], report: DrainReport) -> None:
         if not outcomes:
@@ -457,12 +468,37 @@ def _apply(row: OutboundMail, outcome: _Outcome, now: datetime, report: DrainRep
             report.sent += 1
     elif outcome.retry is not None and row.attempts < MAX_ATTEMPTS:
         row.state, row.reason = OutboundState.QUEUED, outcome.retry
+        row.interrupted = row.interrupted or outcome.maybe_sent
         row.next_attempt_at = now + backoff(row.attempts)
         report.retrying += 1
     else:
         row.state = OutboundState.FAILED
         row.reason = outcome.failed or f"gave up after {row.attempts} attempts: {outcome.retry}"
         report.failed += 1
+
+
+def _transaction(
+    smtp: smtplib.SMTP, sender: str, recipients: list[str], raw: bytes, phase: list[str]
+) -> dict[str, tuple[int, bytes]]:
+    """smtplib.sendmail, step by step, so a broken connection tells how far it got."""
+    options = [f"size={len(raw)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+    code, resp = smtp.mail(sender, options)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, resp, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for rcpt in recipients:
+        code, resp = smtp.rcpt(rcpt)
+        if code not in (250, 251):
+            refused[rcpt] = (code, resp)
+        if code == 421:
+            raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(recipients):
+        raise smtplib.SMTPRecipientsRefused(refused)
+    phase[0] = "data"
+    code, resp = smtp.data(raw)
+    if code != 250:
+        raise smtplib.SMTPDataError(code, resp)
+    return refused
 
 
 def _reset(smtp: smtplib.SMTP) -> None:

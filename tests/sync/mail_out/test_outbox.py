@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -292,3 +293,45 @@ def test_two_senders_never_send_one_mail_twice(
     with desk.store.read() as s:
         states = {s.get(OutboundMail, i).state for i in queued}  # type: ignore[union-attr]
     assert states == {OutboundState.SENT}
+
+
+def test_connection_lost_in_data_is_never_resent_blindly(
+    desk: Desk, sink: Sink, secrets: MemorySecrets
+) -> None:
+    original = sink.handler.handle_DATA
+
+    async def take_and_hang_up(server: Any, session: Any, envelope: Any) -> str:
+        await original(server, session, envelope)  # the server has the mail ...
+        server.transport.close()  # ... but the "250" never reaches the sender
+        return "250 OK"
+
+    sink.handler.handle_DATA = take_and_hang_up  # type: ignore[method-assign]
+    queued = reply(desk)
+    assert drain(desk, secrets).retrying == 1
+    out = row(desk.store, queued.outbound_id)
+    assert out.state is OutboundState.QUEUED and out.interrupted
+    assert "connection lost while sending" in (out.reason or "")
+
+    sink.handler.handle_DATA = original  # type: ignore[method-assign]
+    _due_now(desk.store, queued.outbound_id)
+    # No IMAP to look in Sent: the agent decides, nothing goes out twice by itself.
+    assert drain(desk, secrets).failed == 1
+    out = row(desk.store, queued.outbound_id)
+    assert out.state is OutboundState.FAILED and "may have been sent" in (out.reason or "")
+    assert len(sink.received) == 1
+
+
+def test_connection_lost_before_data_is_simply_retried(
+    desk: Desk, sink: Sink, secrets: MemorySecrets
+) -> None:
+    async def hang_up(server: Any, session: Any, envelope: Any, address: str, opts: Any) -> str:
+        server.transport.close()
+        return "250 OK"
+
+    sink.handler.handle_RCPT = hang_up  # type: ignore[method-assign]
+    queued = reply(desk)
+    assert drain(desk, secrets).retrying == 1
+    assert not row(desk.store, queued.outbound_id).interrupted
+    del sink.handler.handle_RCPT
+    _due_now(desk.store, queued.outbound_id)
+    assert drain(desk, secrets).sent == 1 and len(sink.received) == 1
