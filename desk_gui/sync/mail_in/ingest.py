@@ -60,6 +60,15 @@ class Fetched:
 
 
 @dataclass(frozen=True)
+class KeptRaw:
+    """In place of a parser result: a mail that could not be stored even as a flagged
+    raw ticket. Its bytes and a ledger row are kept, so it is never fetched again and
+    never holds back the mails after it."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     uid: int
     state: InboundState | None  # None: already ingested before (a retried fetch)
@@ -162,6 +171,9 @@ class _Batch:
                 detail=SEEN_BEFORE,
             )
             return Outcome(fetched.uid, None, earlier.ticket_id, SEEN_BEFORE)
+        if isinstance(parsed, KeptRaw):
+            row.update(state=InboundState.PARSE_ERROR, detail=parsed.reason)
+            return Outcome(fetched.uid, InboundState.PARSE_ERROR, None, parsed.reason)
         cmd, state, detail = receive.command_for(
             self.session, self.mailbox, parsed, sha, lookups=self.lookups
         )
@@ -230,6 +242,7 @@ __all__ = [
     "SEEN_BEFORE",
     "Fetched",
     "IntegrityError",
+    "KeptRaw",
     "Outcome",
     "ReceiveMail",
     "advance_cursor",

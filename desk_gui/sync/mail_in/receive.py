@@ -13,11 +13,29 @@ from desk_gui.models import blob
 from desk_gui.models.inbound import InboundState, IntakeRule, SpamList
 from desk_gui.models.mail_commands import ReceiveMail
 from desk_gui.models.mailbox import Mailbox
-from desk_gui.models.party import Agent, Group
-from desk_gui.models.ticket import Priority
+from desk_gui.models.message import Attachment, Message
+from desk_gui.models.party import Agent, Contact, ContactAddress, Group
+from desk_gui.models.ticket import Priority, Ticket
 
 from ..mime.model import Address, ParsedMessage, ParseFailure
 from . import threads
+
+
+def _length(model: Any, column: str) -> int:
+    length = getattr(model.__table__.c[column].type, "length", None)
+    return int(length) if length else 1 << 30
+
+
+# Column limits: PostgreSQL refuses longer values (SQLite stores them), and one refused
+# mail must never stop its mailbox. Cut where a cut is harmless.
+SUBJECT_MAX = min(_length(Ticket, "subject"), _length(Message, "subject"))
+NAME_MAX = _length(Contact, "name")
+ADDRESS_MAX = _length(ContactAddress, "address")
+MSGID_MAX = _length(Message, "message_id_header")
+REASON_MAX = _length(Message, "match_reason")
+FILENAME_MAX = _length(Attachment, "filename")
+CTYPE_MAX = _length(Attachment, "content_type")
+CID_MAX = _length(Attachment, "content_id")
 
 SPAM_SCORE_THRESHOLD = 5.0
 LOOP_TAGS = {"auto_reply": "auto-reply", "bounce": "bounce", "list": "bulk", "bulk": "bulk"}
@@ -65,19 +83,22 @@ def command_for(
         tags.append(LOOP_TAGS[parsed.loop.value])
     cmd = ReceiveMail(
         ticket_id=found.ticket_id,
-        subject=parsed.subject,
-        from_addr=sender.addr,
-        from_name=sender.name or None,
+        subject=_clip(parsed.subject, SUBJECT_MAX),
+        from_addr=_address(sender.addr),
+        from_name=_clip(sender.name, NAME_MAX) or None,
         to_addrs=tuple(parsed.to_addrs),
         cc_addrs=tuple(parsed.cc_addrs),
         body_text=parsed.body_text,
         body_html=parsed.body_html_sanitized,
-        message_id_header=parsed.message_id,
-        in_reply_to=parsed.in_reply_to,
+        message_id_header=_clip_id(parsed.message_id),
+        in_reply_to=_clip_id(parsed.in_reply_to),
         references=parsed.references,
         raw_sha256=sha,
-        match_reason=found.reason
-        + (f"; forwarded by {parsed.from_addr}" if sender.addr != parsed.from_addr else ""),
+        match_reason=_clip(
+            found.reason
+            + (f"; forwarded by {parsed.from_addr}" if sender.addr != parsed.from_addr else ""),
+            REASON_MAX,
+        ),
         group_id=rules.get("group_id", mailbox.group_id) if found.ticket_id is None else None,
         priority=rules.get("priority"),
         tags=tuple(tags),
@@ -93,12 +114,12 @@ def _unparseable(
     found = threads.by_subject(session, failure.subject) or threads.Match(None, "new ticket")
     return ReceiveMail(
         ticket_id=found.ticket_id,
-        subject=failure.subject or "(unreadable mail)",
-        from_addr=failure.from_addr,
+        subject=_clip(failure.subject or "", SUBJECT_MAX) or "(unreadable mail)",
+        from_addr=_address(failure.from_addr),
         raw_sha256=sha,
         parse_error=failure.reason,
         body_text="",
-        match_reason=found.reason,
+        match_reason=_clip(found.reason, REASON_MAX),
         group_id=mailbox.group_id if found.ticket_id is None else None,
         tags=("parse-error",),
     )
@@ -184,13 +205,14 @@ def _store_attachments(session: Session, parsed: ParsedMessage) -> list[dict[str
         else:
             with att.open() as stream:  # a spooled part streams from its file
                 sha, size = blob.put_stream(session, stream)
+        content_id = att.content_id if len(att.content_id or "") <= CID_MAX else None
         stored.append(
             {
                 "blob": sha,
-                "filename": att.filename,
-                "content_type": att.content_type,
+                "filename": _clip(att.filename, FILENAME_MAX),
+                "content_type": _clip(att.content_type, CTYPE_MAX),
                 "size": size,
-                "content_id": att.content_id,
+                "content_id": content_id,
                 "inline": att.inline,
             }
         )
@@ -204,3 +226,16 @@ def _put_small(session: Session, data: bytes) -> tuple[str, int]:
         session.execute(insert(blob.Blob).values(sha256=sha, size=len(data)))
         session.execute(insert(blob.BlobChunk).values(sha256=sha, idx=0, data=data))
     return sha, len(data)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text[:limit]
+
+
+def _clip_id(msgid: str | None) -> str | None:
+    return None if msgid is None else msgid[:MSGID_MAX]
+
+
+def _address(address: str | None) -> str | None:
+    """No sender rather than one no column can hold (an address is never cut)."""
+    return address if address and len(address) <= ADDRESS_MAX else None

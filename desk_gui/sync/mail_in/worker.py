@@ -14,14 +14,14 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from imapclient import IMAPClient
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from desk_gui.models.base import utcnow
@@ -33,7 +33,7 @@ from ..mime import ParseFailure, try_parse
 from ..mime.parse import try_parse_file
 from ..secrets import Secrets
 from .imap import connect
-from .ingest import ALREADY, Fetched, Outcome, advance_cursor, ingest_batch
+from .ingest import ALREADY, Fetched, KeptRaw, Outcome, advance_cursor, ingest_batch
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,12 @@ class _Parsing:
         self.results = results
 
     def items(self) -> list[tuple[Fetched, Any]]:
-        return list(zip(self.fetched, self.results, strict=True))
+        try:
+            results = list(self.results)
+        except BrokenExecutor:  # a parser process died (killed, out of memory): go on here
+            log.warning("a parser process died; parsing %d mails in the engine", len(self.fetched))
+            results = [try_parse(f.raw) for f in self.fetched]
+        return list(zip(self.fetched, results, strict=True))
 
 
 class MailboxWorker:
@@ -199,9 +204,13 @@ class MailboxWorker:
 
     def _parse(self, fetched: list[Fetched]) -> _Parsing:
         raws = [f.raw for f in fetched]
-        if self.parser is None:
-            return _Parsing(fetched, [try_parse(r) for r in raws])
-        return _Parsing(fetched, self.parser.map(try_parse, raws, chunksize=16))
+        if self.parser is not None:
+            try:
+                return _Parsing(fetched, self.parser.map(try_parse, raws, chunksize=16))
+            except BrokenExecutor:
+                log.warning("mailbox %s: the parser pool is broken; parsing here", self.mailbox_id)
+                self.parser = None
+        return _Parsing(fetched, [try_parse(r) for r in raws])
 
     def _big(
         self, client: IMAPClient, mailbox: Mailbox, uidvalidity: int, uid: int
@@ -223,19 +232,22 @@ class MailboxWorker:
         and flagged (never dropped, never retried forever)."""
         try:
             return self._write(mailbox, uidvalidity, items)
-        except (LeaseLost, DBAPIError):  # another engine, or the database itself: stop
+        except (LeaseLost, OperationalError, InterfaceError):  # not this mail's fault: stop
             raise
         except Exception as exc:
             if len(items) > 1:
                 log.warning("mailbox %s: batch failed (%s); mail by mail", mailbox.name, exc)
                 return [o for item in items for o in self._commit(mailbox, uidvalidity, [item])]
             [(fetched, parsed)] = items
-            if isinstance(parsed, ParseFailure):
-                raise
-            log.warning("mailbox %s: UID %d stored raw: %s", mailbox.name, fetched.uid, exc)
+            log.warning(
+                "mailbox %s: UID %d not stored as parsed: %s", mailbox.name, fetched.uid, exc
+            )
             reason = f"not stored as parsed: {type(exc).__name__}: {exc}"[:500]
+            if isinstance(parsed, ParseFailure | KeptRaw):
+                # Even the flagged raw ticket failed: keep the bytes and the ledger row.
+                return self._write(mailbox, uidvalidity, [(fetched, KeptRaw(reason))])
             failure = ParseFailure(reason, parsed.subject or None, parsed.from_addr)
-            return self._write(mailbox, uidvalidity, [(fetched, failure)])
+            return self._commit(mailbox, uidvalidity, [(fetched, failure)])
 
     def _write(
         self, mailbox: Mailbox, uidvalidity: int, items: list[tuple[Fetched, Any]]
@@ -295,9 +307,10 @@ class MailboxWorker:
                     self._wait_for_mail(client, stop, poll_s)
             except LeaseLost:
                 stop.wait(self.lease_ttl.total_seconds() / 2)
-            except (TimeoutError, OSError, IMAPClient.Error, IMAPClient.AbortError) as exc:
+            except Exception as exc:  # network, server, database: retry, never give up
                 log.warning("mailbox %s: %s; retrying in %.0f s", self.mailbox_id, exc, backoff)
-                self.record_error(exc)
+                with contextlib.suppress(Exception):  # the database may be what failed
+                    self.record_error(exc)
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 300.0)
             finally:
