@@ -19,7 +19,18 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from desk_gui.models.commands import CommandError
 from desk_gui.models.store import StoreError
 
-from . import mail, reply, rules, setup, tickets_read, tickets_write
+from . import (
+    absence,
+    calendars,
+    mail,
+    reply,
+    rules,
+    setup,
+    sla,
+    tickets_read,
+    tickets_write,
+    triggers,
+)
 from .common import ENV_DB, CliError, UsageError, display_url, store_url
 
 PROG = "desk-gui"
@@ -50,6 +61,7 @@ SUBCOMMANDS = (
         "log a phone call", writes=True),
     *(Sub(*spec) for spec in (*mail.COMMANDS, *rules.COMMANDS)),
     *(Sub(*spec) for spec in reply.COMMANDS),
+    *(Sub(*spec) for m in (calendars, sla, absence, triggers) for spec in m.COMMANDS),
 )  # fmt: skip
 
 

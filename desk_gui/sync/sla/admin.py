@@ -7,7 +7,7 @@ readable message for bad input, before writing anything.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -182,7 +182,9 @@ def create_rule(
     conditions: Mapping[str, Sequence[str]],
     actions: Mapping[str, Any],
     position: int | None = None,
+    created_at: datetime | None = None,
 ) -> TriggerRule:
+    """A rule; "created" rules fire for tickets created from `created_at` on (now)."""
     name = name.strip()
     if not name:
         raise ValueError("a rule needs a name")
@@ -197,6 +199,8 @@ def create_rule(
         position=last + 1 if position is None else position,
         hlc=hlc(),
     )
+    if created_at is not None:
+        row.created_at = created_at
     session.add(row)
     session.flush()
     return row

@@ -61,11 +61,13 @@ class SlaEngine:
         holder: str | None = None,
         late_after: timedelta = timedelta(minutes=2),
         chunk: int = 2000,
+        batch: int = BATCH,
     ) -> None:
         self.store = store
         self.holder = holder or default_holder()
         self.late_after_s = int(late_after.total_seconds())
         self.chunk = chunk
+        self.batch = batch  # tickets per transaction when firing, assigning, resuming
         self.calendars = CalendarCache()
 
     def _hlc(self) -> str:
@@ -110,31 +112,31 @@ class SlaEngine:
     def _assign_intake(self, now: datetime, report: SlaReport) -> None:
         for _ in range(MAX_ROUNDS):
             with self.store.write() as session:
-                ids = assignment.claim_intake(session, BATCH)
+                ids = assignment.claim_intake(session, self.batch)
                 done = [assignment.assign_ticket(session, self._hlc, tid, now) for tid in ids]
             report.assigned += done
             # Tickets nobody could take stay in the queue: stop instead of spinning.
-            if len(ids) < BATCH or not any(a.agent_id for a in done):
+            if len(ids) < self.batch or not any(a.agent_id for a in done):
                 return
 
     def _resume_reminders(self, now: datetime, report: SlaReport) -> None:
         for _ in range(MAX_ROUNDS):
             with self.store.write() as session:
-                due = reminders.claim_due(session, now, BATCH)
+                due = reminders.claim_due(session, now, self.batch)
                 for tid, at in due:
                     resumed = reminders.resume(session, self._hlc, tid, at, now)
                     if resumed is not None:
                         report.resumed.append(resumed)
-            if len(due) < BATCH:
+            if len(due) < self.batch:
                 return
 
     def _hand_over(self, now: datetime, report: SlaReport) -> None:
         for _ in range(MAX_ROUNDS):
             with self.store.write() as session:
-                absences = assignment.claim_absences(session, now, BATCH)
+                absences = assignment.claim_absences(session, now, self.batch)
                 for absence in absences:
                     report.handed_over += assignment.hand_over(session, self._hlc, absence, now)
-            if len(absences) < BATCH:
+            if len(absences) < self.batch:
                 return
 
     def _fire(self, cfg: SlaConfig, now_s: int, report: SlaReport) -> None:
@@ -145,9 +147,9 @@ class SlaEngine:
                     session, cfg, now_s, self._hlc, self.holder, self.late_after_s,
                     on_fired=_sla_rules(session, self._hlc, now_s, rules, report),
                 )  # fmt: skip
-                ids = escalation.claim_due(session, now_s, BATCH)
+                ids = escalation.claim_due(session, now_s, self.batch)
                 report.fired += escalation.fire_batch(ctx, ids)
-            if len(ids) < BATCH:
+            if len(ids) < self.batch:
                 return
 
 
