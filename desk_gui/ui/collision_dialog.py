@@ -70,6 +70,8 @@ class CollisionDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.messages, 1)
         layout.addWidget(buttons)
+        # An explicit minimum: the layout does not re-impose its own while showing.
+        self.setMinimumSize(520, 320)
 
     def _messages_html(self) -> str:
         parts = []

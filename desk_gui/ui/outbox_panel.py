@@ -23,9 +23,13 @@ from desk_gui.models import blob
 from desk_gui.models.commands import CommandError
 from desk_gui.models.message import Attachment, Message
 from desk_gui.models.outbound import OutboundMail, OutboundState
+from desk_gui.models.party import Agent
 from desk_gui.models.reply_commands import RetrySend
+from desk_gui.models.ticket import Ticket
 from desk_gui.models.views import TicketPage
 from desk_gui.sync.facade import Desk
+from desk_gui.sync.mail_out import templates
+from desk_gui.sync.mime import sanitize_html
 
 from . import labels
 from .tasks import Tasks
@@ -104,12 +108,27 @@ def editable_mail(session: Session, outbound_id: uuid.UUID) -> EditableMail | No
     )
     return EditableMail(
         row.id,
-        msg.body_html or "",
+        _without_signature(session, msg),
         tuple(msg.to_addrs or ()),
         tuple(msg.cc_addrs or ()),
         tuple(row.bcc_addrs or ()),
         files,
     )
+
+
+def _without_signature(session: Session, msg: Message) -> str:
+    """The reply as the agent wrote it: queueing added the signature, and sending the
+    edited mail adds it again."""
+    body = (msg.body_html or "").rstrip()
+    agent = session.get(Agent, msg.author_agent_id) if msg.author_agent_id else None
+    ticket = session.get(Ticket, msg.ticket_id)
+    if agent is None or ticket is None or not agent.signature_html:
+        return body
+    language = ticket.contact.language if ticket.contact else "de"
+    values = templates.values_for(session, ticket, agent, None, language)
+    signed = templates.with_signature("", agent.signature_html, values)
+    signature = sanitize_html(signed).strip()
+    return body[: -len(signature)].rstrip() if signature and body.endswith(signature) else body
 
 
 def state_text(row: OutboxRow) -> str:
