@@ -35,6 +35,7 @@ class ActionSpec:
 MENUS: tuple[tuple[str, str], ...] = (
     ("file", QT_TRANSLATE_NOOP("Actions", "&File")),
     ("view", QT_TRANSLATE_NOOP("Actions", "&View")),
+    ("settings", QT_TRANSLATE_NOOP("Actions", "&Settings")),
     ("language", QT_TRANSLATE_NOOP("Actions", "&Language")),
     ("help", QT_TRANSLATE_NOOP("Actions", "&Help")),
 )
@@ -60,6 +61,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "view",
         "refresh",
         QKeySequence.StandardKey.Refresh,
+    ),
+    ActionSpec(
+        "mailboxes",
+        QT_TRANSLATE_NOOP("Actions", "&Mailboxes…"),
+        "settings",
+        "open_mailboxes",
     ),
     ActionSpec(
         "lang_system",

@@ -122,6 +122,7 @@ async def _main(desk: Desk, demo: bool) -> int:
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     await closed.wait()
+    await window.engine.wait_stopped()  # mail workers end before the store closes
     return 0
 
 
@@ -134,6 +135,9 @@ def run(store_url: str, demo: bool = False) -> int:
         print(f"desk-gui: {error}", file=sys.stderr)
         return 2
     desk = Desk(store)
+    # _main ends the loop itself once the window closed and the mail workers stopped;
+    # Qt's own quit on the last closed window would cut that short.
+    app.setQuitOnLastWindowClosed(False)
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
