@@ -52,6 +52,8 @@ class OutboundMail(Replicated, Base):
     # the reply and signature), fixed at queue time: every attempt sends the same mail.
     from_name: Mapped[str] = mapped_column(String(200), default="")
     mail_html: Mapped[str] = mapped_column(Text, default="")
+    # What the agent wrote, before signature and layout: "Edit" of a failed mail.
+    draft_html: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[OutboundState] = mapped_column(
         str_enum(OutboundState, 12), default=OutboundState.QUEUED
     )

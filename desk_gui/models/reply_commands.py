@@ -250,6 +250,7 @@ class _Mail:
     mail_html: str
     attachments: tuple[dict[str, Any], ...]
     once_key: str | None = None
+    draft_html: str = ""
 
 
 def _queue(
@@ -314,6 +315,7 @@ def _queue(
             bcc_addrs=mail.bcc_addrs,
             from_name=mail.from_name,
             mail_html=mail.mail_html,
+            draft_html=mail.draft_html,
             state=OutboundState.QUEUED,
             next_attempt_at=ctx.now,
             created_at=ctx.now,
@@ -351,6 +353,7 @@ class QueueReply(Command):
     seen_message_uuid: uuid.UUID | None = None
     draft_opened_at: datetime | None = None
     replaces: uuid.UUID | None = None  # a failed send this edited reply stands in for
+    draft_html: str = ""  # as the agent wrote it (kept for "Edit" after a failure)
     message_uuid: uuid.UUID = field(default_factory=uuid.uuid4)
     outbound_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -384,6 +387,7 @@ class QueueReply(Command):
             body_html=self.body_html,
             mail_html=self.mail_html,
             attachments=self.attachments,
+            draft_html=self.draft_html,
         )
         queued = _queue(ctx, ticket, mail, self.message_uuid, self.outbound_id)
         if ticket.first_response_at is None:

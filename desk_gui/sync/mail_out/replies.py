@@ -182,6 +182,7 @@ def queue_reply(store: Store, draft: ReplyDraft, actor: Actor = SYSTEM) -> Queue
                 seen_message_uuid=None if draft.send_anyway else draft.seen_message_uuid,
                 draft_opened_at=None if draft.send_anyway else draft.draft_opened_at,
                 replaces=draft.replaces,
+                draft_html=draft.body_html,
             )
             hlc = clock.now()
             queued: QueuedMail = run_in(session, hlc, cmd, actor)
@@ -190,6 +191,37 @@ def queue_reply(store: Store, draft: ReplyDraft, actor: Actor = SYSTEM) -> Queue
     except ReplyHeld as held:
         return Held(held.new)
     return Queued(queued.message_uuid, queued.outbound_id, queued.message_id_header)
+
+
+def edit_draft(store: Store, outbound_id: uuid.UUID) -> ReplyDraft:
+    """A failed (or waiting) mail as a draft again: "Edit" in the ticket. Sending it
+    with `queue_reply` cancels the old one (`replaces`)."""
+    with store.read() as session:
+        row = session.get(OutboundMail, outbound_id)
+        msg = session.get(Message, row.message_uuid) if row else None
+        if row is None or msg is None:
+            raise LookupError(f"no outgoing mail {outbound_id}")
+        files = tuple(
+            OutgoingFile(
+                data=blob.read_bytes(session, a.blob_sha256),
+                filename=a.filename,
+                content_type=a.content_type,
+                content_id=a.content_id,
+            )
+            for a in msg.attachments
+        )
+        return ReplyDraft(
+            ticket_id=row.ticket_id,
+            body_html=row.draft_html or msg.body_html or "",
+            to=tuple(msg.to_addrs),
+            cc=tuple(msg.cc_addrs),
+            bcc=tuple(row.bcc_addrs),
+            subject=msg.subject,
+            attachments=files,
+            mailbox_id=row.mailbox_id,
+            seen_message_uuid=row.message_uuid,
+            replaces=row.id,
+        )
 
 
 def check_collision(

@@ -335,3 +335,30 @@ def test_connection_lost_before_data_is_simply_retried(
     del sink.handler.handle_RCPT
     _due_now(desk.store, queued.outbound_id)
     assert drain(desk, secrets).sent == 1 and len(sink.received) == 1
+
+
+def test_edit_a_failed_reply(desk: Desk, sink: Sink, secrets: MemorySecrets) -> None:
+    import dataclasses
+
+    from desk_gui.sync.mail_out.replies import edit_draft
+
+    sink.handler.data_reply = "554 5.7.1 Message rejected as spam"
+    queued = reply(desk, "<p>Hallo {{contact.first_name}}, hier der Link.</p>",
+                   attachments=(OutgoingFile(data=b"abc", filename="a.txt"),))  # fmt: skip
+    assert drain(desk, secrets).failed == 1
+    draft = edit_draft(desk.store, queued.outbound_id)
+    assert draft.body_html == "<p>Hallo {{contact.first_name}}, hier der Link.</p>"
+    assert draft.replaces == queued.outbound_id and draft.to == ("max@kunde.example",)
+    assert [f.filename for f in draft.attachments] == ["a.txt"]
+
+    sink.handler.data_reply = None
+    edited = dataclasses.replace(draft, body_html="<p>Hallo {{contact.first_name}}.</p>")
+    again = queue_reply(desk.store, edited, desk.anna)
+    assert isinstance(again, Queued)
+    assert row(desk.store, queued.outbound_id).state is OutboundState.CANCELLED
+    assert drain(desk, secrets).sent == 1
+    [got] = sink.received
+    parsed = parse_message(got.content)
+    assert parsed.body_text.startswith("Hallo Max.")
+    assert parsed.subject.count("[#") == 1
+    assert [a.filename for a in parsed.attachments] == ["a.txt"]

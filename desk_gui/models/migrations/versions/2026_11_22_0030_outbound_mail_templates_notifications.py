@@ -108,6 +108,7 @@ def upgrade() -> None:
         sa.Column("bcc_addrs", sa.JSON(), nullable=False),
         sa.Column("from_name", sa.String(length=200), nullable=False),
         sa.Column("mail_html", sa.Text(), nullable=False),
+        sa.Column("draft_html", sa.Text(), nullable=False),
         sa.Column(
             "state",
             sa.Enum(
