@@ -129,7 +129,7 @@ class SyncProgress(QWidget):
             [name] = self._errors
             self.problems.setText(self.tr("{name}: failing").format(name=name))
         else:
-            self.problems.setText(self.tr("%n mailbox(es) failing", "", len(self._errors)))
+            self.problems.setText(self.tr("Mail: %n problem(s)", "", len(self._errors)))
         lines = [f"{name}: {message}" for name, message in sorted(self._errors.items())]
         hint = self.tr("Click to open the mailbox settings.")
         self.problems.setToolTip("\n".join([*lines, "", hint]))

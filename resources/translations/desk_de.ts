@@ -2,6 +2,109 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../desk_gui/ui/attachments.py" line="+77"/>
+        <source>{name} is not a file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{name} is attached already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{name} ({size}) is too large: this mailbox sends at most {limit} of attachments per mail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>{n} attachment(s), {size}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(at most {limit})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Remove {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/ui/outbox_panel.py" line="+86"/>
+        <source>Waiting to send again ({n} attempts): {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Queued: goes out with the next send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sending…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sent {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not sent: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>unknown error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+111"/>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Put the mail back into the queue, unchanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open the mail in the editor; sending it replaces this one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/ui/template_picker.py" line="+110"/>
+        <source>No templates yet (Settings → Templates)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Insert a template (or type :: and its name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Actions</name>
     <message>
         <location filename="../../desk_gui/ui/actions.py" line="+36"/>
@@ -15,6 +118,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>&amp;Settings</source>
+        <translation>&amp;Einstellungen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
@@ -22,6 +130,11 @@
         <location line="+1"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Templates and signature…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
@@ -40,6 +153,11 @@
     </message>
     <message>
         <location line="+7"/>
+        <source>&amp;Mailboxes…</source>
+        <translation>&amp;Postfächer…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
@@ -81,6 +199,42 @@
         <location line="-4"/>
         <source>Desk could not open the store: {error}</source>
         <translation>Desk konnte den Datenbestand nicht öffnen: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>CollisionDialog</name>
+    <message>
+        <location filename="../../desk_gui/ui/collision_dialog.py" line="+40"/>
+        <source>New messages in this ticket</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Since you started this reply, the ticket got {n} new message(s). Your reply has not been sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Send anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EngineRunner</name>
+    <message>
+        <location filename="../../desk_gui/ui/engine_runner.py" line="+143"/>
+        <source>Sync</source>
+        <translation>Abgleich</translation>
     </message>
 </context>
 <context>
@@ -322,9 +476,281 @@
     </message>
 </context>
 <context>
+    <name>MailboxForm</name>
+    <message>
+        <location filename="../../desk_gui/ui/mailbox_settings.py" line="+64"/>
+        <source>SSL/TLS</source>
+        <translation>SSL/TLS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STARTTLS</source>
+        <translation>STARTTLS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>None (unencrypted)</source>
+        <translation>Keine (unverschlüsselt)</translation>
+    </message>
+    <message>
+        <location line="+85"/>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Edit mailbox</source>
+        <translation>Postfach bearbeiten</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Add mailbox</source>
+        <translation>Postfach hinzufügen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Port:</source>
+        <translation>Port:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>IMAP &amp;server:</source>
+        <translation>IMAP-&amp;Server:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>S&amp;ecurity:</source>
+        <translation>S&amp;icherheit:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;User:</source>
+        <translation>&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Folder:</source>
+        <translation>&amp;Ordner:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Group:</source>
+        <translation>&amp;Gruppe:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>imap.example.com</source>
+        <translation>imap.example.com</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. support</source>
+        <translation>z. B. support</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>unchanged</source>
+        <translation>unverändert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kept in the system keyring, never in a file.</source>
+        <translation>Wird im Schlüsselbund des Systems gespeichert, nie in einer Datei.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No secure keyring on this system: the password is kept for this session only and asked for again after a restart.</source>
+        <translation>Kein sicherer Schlüsselbund auf diesem System: Das Passwort gilt nur für diese Sitzung und wird nach einem Neustart erneut abgefragt.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>A mailbox keeps its name; remove and add it to rename.</source>
+        <translation>Ein Postfach behält seinen Namen; zum Umbenennen entfernen und neu hinzufügen.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Default ({port})</source>
+        <translation>Standard ({port})</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>A password is needed.</source>
+        <translation>Ein Passwort ist nötig.</translation>
+    </message>
+</context>
+<context>
+    <name>MailboxSettingsDialog</name>
+    <message>
+        <location line="+25"/>
+        <source>Mailbox</source>
+        <translation>Postfach</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ingested</source>
+        <translation>Abgeholt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last success</source>
+        <translation>Zuletzt erfolgreich</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Mailboxes</source>
+        <translation>Postfächer</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Desk fetches new mail from these IMAP mailboxes and files every message as a ticket or into its thread.</source>
+        <translation>Desk holt neue E-Mails aus diesen IMAP-Postfächern ab und legt jede Nachricht als Ticket oder in ihrem Verlauf ab.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&lt;b&gt;No secure keyring on this system.&lt;/b&gt; Passwords you enter are kept for this session only and asked for again after a restart; Desk never writes them to a file. For a headless service, see &lt;i&gt;desk-gui mailbox add --env-secret&lt;/i&gt;.</source>
+        <translation>&lt;b&gt;Kein sicherer Schlüsselbund auf diesem System.&lt;/b&gt; Eingegebene Passwörter gelten nur für diese Sitzung und werden nach einem Neustart erneut abgefragt; Desk schreibt sie nie in eine Datei. Für einen Dienst ohne Oberfläche siehe &lt;i&gt;desk-gui mailbox add --env-secret&lt;/i&gt;.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>&amp;Add…</source>
+        <translation>&amp;Hinzufügen…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Bearbeiten…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Entfernen…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep</source>
+        <translation>Behalten</translation>
+    </message>
+    <message>
+        <location line="+88"/>
+        <source>Environment</source>
+        <translation>Umgebungsvariable</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Missing</source>
+        <translation>Fehlt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This session only</source>
+        <translation>Nur diese Sitzung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keyring</source>
+        <translation>Schlüsselbund</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>Remove the mailbox “{name}”? Its tickets stay.</source>
+        <translation>Postfach „{name}“ entfernen? Seine Tickets bleiben erhalten.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n mail(s) were fetched from it. Desk remembers them, so adding the mailbox again later never makes a ticket twice.</source>
+        <translation>
+            <numerusform>%n E-Mail wurde daraus abgeholt. Desk merkt sie sich, sodass ein späteres erneutes Hinzufügen nie ein Ticket doppelt anlegt.</numerusform>
+            <numerusform>%n E-Mails wurden daraus abgeholt. Desk merkt sie sich, sodass ein späteres erneutes Hinzufügen nie ein Ticket doppelt anlegt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Not removed: {reason}</source>
+        <translation>Nicht entfernt: {reason}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Connecting to “{name}”…</source>
+        <translation>Verbinde mit „{name}“…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>“{name}”: connection failed. {reason}</source>
+        <translation>„{name}“: Verbindung fehlgeschlagen. {reason}</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>“{name}”: connected to {host}:{port} ({security}) as {user}.</source>
+        <translation>„{name}“: verbunden mit {host}:{port} ({security}) als {user}.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>Folder {folder}: %n message(s).</source>
+        <translation>
+            <numerusform>Ordner {folder}: %n Nachricht.</numerusform>
+            <numerusform>Ordner {folder}: %n Nachrichten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Server offers: {offered}.</source>
+        <translation>Der Server bietet: {offered}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Without IDLE, new mail is polled every minute.</source>
+        <translation>Ohne IDLE wird jede Minute nach neuer Post gesehen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not offered: {missing}.</source>
+        <translation>Nicht angeboten: {missing}.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_gui/ui/main_window.py" line="+169"/>
+        <location filename="../../desk_gui/ui/main_window.py" line="+194"/>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>
     </message>
@@ -334,7 +760,7 @@
         <translation>Etwas ist schiefgegangen: {error}</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+38"/>
         <source>About Desk</source>
         <translation>Über Desk</translation>
     </message>
@@ -385,6 +811,35 @@
         <location line="+1"/>
         <source>All tickets</source>
         <translation>Alle Tickets</translation>
+    </message>
+</context>
+<context>
+    <name>NotificationBell</name>
+    <message>
+        <location filename="../../desk_gui/ui/notifications.py" line="+172"/>
+        <source>{actor} mentioned you in {ticket}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{actor} wrote in {ticket}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{n} unread notification(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+7"/>
+        <source>No unread notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Mark all as read</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -478,6 +933,266 @@
     </message>
 </context>
 <context>
+    <name>ReplyEditor</name>
+    <message>
+        <location filename="../../desk_gui/ui/reply_editor.py" line="+322"/>
+        <source>The draft could not be saved: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+96"/>
+        <source>Draft restored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Attachments no longer there: {names}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+79"/>
+        <source>Notes have no attachments: switch to a public reply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Attach files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+303"/>
+        <source>Insert image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-303"/>
+        <source>Images (*.png *.jpg *.jpeg *.gif *.bmp)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not an image: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Insert link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Address (URL):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>There is no customer message to quote.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>On {when}, {who} wrote:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>No template named {name}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Draft saved {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>Not sent: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>Queued: the reply goes out with the next send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Note added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Public reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A mail to the customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>Internal note</source>
+        <translation type="unfinished">Interne Notiz</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Only agents see notes; @name notifies a colleague</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The customer receives this reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cc:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bcc:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cc/Bcc</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paragraph</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Heading 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Heading 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Heading 3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Bold (Ctrl+B)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Italic (Ctrl+I)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Underline (Ctrl+U)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bulleted list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Numbered list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quote block</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Link (Ctrl+K)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Quote the customer&apos;s last message (Ctrl+Shift+Q)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attach files (or drop them here)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quote message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attach…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Add note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Send reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ctrl+Enter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A note for your colleagues; the customer never sees it. @name notifies.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Write your reply… (type :: and a name for a template)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SearchBox</name>
     <message>
         <location filename="../../desk_gui/ui/search_box.py" line="+41"/>
@@ -517,6 +1232,146 @@
         <location line="+1"/>
         <source>Who you are: My tickets and your changes use this agent</source>
         <translation>Wer Sie sind: „Meine Tickets“ und Ihre Änderungen gelten für diesen Bearbeiter</translation>
+    </message>
+</context>
+<context>
+    <name>SyncProgress</name>
+    <message>
+        <location filename="../../desk_gui/ui/sync_progress.py" line="+88"/>
+        <source>Importing mail: {done} of {total}</source>
+        <translation>E-Mails werden übernommen: {done} von {total}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{mailboxes}: {rate} mails per second</source>
+        <translation>{mailboxes}: {rate} E-Mails pro Sekunde</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>{name}: failing</source>
+        <translation>{name}: Fehler</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Mail: %n problem(s)</source>
+        <translation>
+            <numerusform>E-Mail: %n Problem</numerusform>
+            <numerusform>E-Mail: %n Probleme</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Click to open the mailbox settings.</source>
+        <translation>Klicken, um die Postfach-Einstellungen zu öffnen.</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateSettings</name>
+    <message>
+        <location filename="../../desk_gui/ui/settings_templates.py" line="+333"/>
+        <location line="+22"/>
+        <source>Not saved: {reason}</source>
+        <translation type="unfinished">Nicht gespeichert: {reason}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Templates, signature and layouts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>My signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Department layouts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kind:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject:</source>
+        <translation type="unfinished">Betreff:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text module (:: in the editor)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Automatic acknowledgement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Insert placeholder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New</source>
+        <translation type="unfinished">Neu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Added below every reply you send. Placeholders such as {{agent.name}} are filled in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Save signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Department:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The HTML document around every mail of this department; {{content}} marks where the reply goes (else it goes before &lt;/body&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Save layout</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -630,12 +1485,12 @@ Gruppe: {group}</translation>
 <context>
     <name>TicketView</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_view.py" line="+186"/>
+        <location filename="../../desk_gui/ui/ticket_view.py" line="+217"/>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+50"/>
         <source>Priority: {priority}</source>
         <translation>Priorität: {priority}</translation>
     </message>

@@ -42,7 +42,12 @@ from .test_mailbox_settings import MemoryKeyring
 
 async def until(signal: SignalInstance) -> None:
     future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    signal.connect(lambda *_: future.done() or future.set_result(None))
+
+    def done(*_args: object) -> None:
+        if not future.done():
+            future.set_result(None)
+
+    signal.connect(done)
     await future
 
 

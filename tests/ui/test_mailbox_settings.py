@@ -10,7 +10,6 @@ import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -36,7 +35,7 @@ WAIT_MS = 20_000  # a refused login takes Dovecot's failure delay (2 s)
 class MemoryKeyring(KeyringBackend):
     """A keyring in a dict: tests never prompt and never touch the user's keyring."""
 
-    priority = -1  # type: ignore[assignment]  # never chosen by keyring on its own
+    priority = -1  # never chosen by keyring on its own
 
     def __init__(self) -> None:
         super().__init__()
@@ -101,10 +100,8 @@ def fill(form: MailboxForm, account: ImapAccount, name: str, password: str, **ex
 def save(qtbot: QtBot, dialog: MailboxSettingsDialog, form: MailboxForm) -> tuple[str, bool]:
     """Click Save; the dialog saves, then tests the connection at once."""
     with qtbot.waitSignal(dialog.tested, timeout=WAIT_MS) as tested:
-        qtbot.mouseClick(
-            form.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
-        )
-    name, ok = tested.args  # type: ignore[misc]
+        form.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    name, ok = tested.args
     return name, ok
 
 
