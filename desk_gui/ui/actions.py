@@ -42,6 +42,12 @@ MENUS: tuple[tuple[str, str], ...] = (
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
+        "templates",
+        QT_TRANSLATE_NOOP("Actions", "&Templates and signature…"),
+        "file",
+        "edit_templates",
+    ),
+    ActionSpec(
         "quit",
         QT_TRANSLATE_NOOP("Actions", "&Quit"),
         "file",

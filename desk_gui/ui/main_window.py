@@ -34,6 +34,7 @@ from .mailbox_settings import MailboxSettingsDialog
 from .navigation import Navigation, View
 from .notifications import NotificationBell
 from .search_box import SearchBox
+from .settings_templates import TemplateSettings
 from .status_bar import MESSAGE_MS, StatusBar
 from .sync_progress import SyncProgress
 from .tasks import Tasks
@@ -216,6 +217,11 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(dialog.deleteLater)
         self.mailboxes = dialog
         dialog.open()  # window-modal without a nested event loop (qasync)
+
+    def edit_templates(self) -> None:
+        dialog = TemplateSettings(self.desk, self.tasks, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
     def choose_language(self, language: str) -> None:
         """Switch live and remember it; an empty language follows the system."""

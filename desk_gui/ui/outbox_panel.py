@@ -19,17 +19,12 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk_gui.models import blob
 from desk_gui.models.commands import CommandError
-from desk_gui.models.message import Attachment, Message
 from desk_gui.models.outbound import OutboundMail, OutboundState
-from desk_gui.models.party import Agent
 from desk_gui.models.reply_commands import RetrySend
-from desk_gui.models.ticket import Ticket
 from desk_gui.models.views import TicketPage
 from desk_gui.sync.facade import Desk
-from desk_gui.sync.mail_out import templates
-from desk_gui.sync.mime import sanitize_html
+from desk_gui.sync.mail_out.replies import edit_draft
 
 from . import labels
 from .tasks import Tasks
@@ -64,18 +59,6 @@ class OutboxRow:
     interrupted: bool
 
 
-@dataclass(frozen=True)
-class EditableMail:
-    """A failed mail back into the editor: its text, recipients and files."""
-
-    outbound_id: uuid.UUID
-    body_html: str
-    to: tuple[str, ...]
-    cc: tuple[str, ...]
-    bcc: tuple[str, ...]
-    files: tuple[tuple[str, str, bytes, str | None], ...]  # name, type, data, content id
-
-
 def outbox_rows(session: Session, ticket_id: uuid.UUID) -> tuple[OutboxRow, ...]:
     rows = session.scalars(
         select(OutboundMail)
@@ -95,40 +78,6 @@ def outbox_rows(session: Session, ticket_id: uuid.UUID) -> tuple[OutboxRow, ...]
         )
         for r in rows
     )
-
-
-def editable_mail(session: Session, outbound_id: uuid.UUID) -> EditableMail | None:
-    row = session.get(OutboundMail, outbound_id)
-    msg = session.get(Message, row.message_uuid) if row else None
-    if row is None or msg is None:
-        return None
-    files = tuple(
-        (a.filename, a.content_type, blob.read_bytes(session, a.blob_sha256), a.content_id)
-        for a in session.scalars(select(Attachment).where(Attachment.message_id == msg.id))
-    )
-    return EditableMail(
-        row.id,
-        _without_signature(session, msg),
-        tuple(msg.to_addrs or ()),
-        tuple(msg.cc_addrs or ()),
-        tuple(row.bcc_addrs or ()),
-        files,
-    )
-
-
-def _without_signature(session: Session, msg: Message) -> str:
-    """The reply as the agent wrote it: queueing added the signature, and sending the
-    edited mail adds it again."""
-    body = (msg.body_html or "").rstrip()
-    agent = session.get(Agent, msg.author_agent_id) if msg.author_agent_id else None
-    ticket = session.get(Ticket, msg.ticket_id)
-    if agent is None or ticket is None or not agent.signature_html:
-        return body
-    language = ticket.contact.language if ticket.contact else "de"
-    values = templates.values_for(session, ticket, agent, None, language)
-    signed = templates.with_signature("", agent.signature_html, values)
-    signature = sanitize_html(signed).strip()
-    return body[: -len(signature)].rstrip() if signature and body.endswith(signature) else body
 
 
 def state_text(row: OutboxRow) -> str:
@@ -174,7 +123,7 @@ class OutboxPanel(QFrame):
     """Bars for the ticket's failed mails, and the poll while mail is on its way."""
 
     statesChanged = Signal()  # a state differs from what the view shows: reload
-    editRequested = Signal(object)  # EditableMail
+    editRequested = Signal(object)  # ReplyDraft: the failed mail as a draft again
     refused = Signal(str)
     retried = Signal(object)  # the outbound id put back in the queue
 
@@ -238,9 +187,12 @@ class OutboxPanel(QFrame):
         self._tasks.spawn(self._edit(outbound_id))
 
     async def _edit(self, outbound_id: uuid.UUID) -> None:
-        mail = await self._desk.read(editable_mail, outbound_id)
-        if mail is not None:
-            self.editRequested.emit(mail)
+        try:
+            draft = await self._desk.write(edit_draft, outbound_id)
+        except LookupError as error:
+            self.refused.emit(str(error))
+            return
+        self.editRequested.emit(draft)
 
     def shutdown(self) -> None:
         self._poll.stop()

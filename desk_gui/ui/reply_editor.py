@@ -60,7 +60,6 @@ from . import labels
 from .attachments import AttachmentList
 from .collision_dialog import Choice, CollisionDialog
 from .drafts import DraftSaver, DraftStore, StoredDraft
-from .outbox_panel import EditableMail
 from .recipients import AddressField, address_model, contact_addresses
 from .rich_text import RichTextEdit, outgoing_html, quotable_html
 from .tasks import Tasks
@@ -626,35 +625,44 @@ class ReplyEditor(QFrame):
 
     # --- editing a failed mail ------------------------------------------------------------
 
-    def edit_failed(self, mail: EditableMail, directory: Path | None = None) -> None:
-        """A failed mail back in the editor; sending the edited one cancels it."""
-        folder = directory or self.saver.store.directory / "files" / str(mail.outbound_id)
+    def edit_failed(self, draft: ReplyDraft) -> None:
+        """A failed mail back in the editor; sending the edited one cancels it.
+
+        Its files are written next to the drafts, so the draft (which keeps paths)
+        survives a restart; inline images go back into the text as data: URLs.
+        """
+        assert draft.replaces is not None
+        folder = self.saver.store.directory / "files" / str(draft.replaces)
         folder.mkdir(parents=True, exist_ok=True)
-        inline = {cid: (ctype, data) for _n, ctype, data, cid in mail.files if cid}
+        inline: dict[str, OutgoingFile] = {}
         paths = []
-        for name, _ctype, data, cid in mail.files:
-            if cid:
-                continue
-            path = folder / Path(name).name
-            path.write_bytes(data)
-            paths.append(path)
+        for f in draft.attachments:
+            if f.content_id:
+                inline[f.content_id] = f
+            elif f.data is not None:
+                path = folder / Path(f.filename or "attachment").name
+                path.write_bytes(f.data)
+                paths.append(path)
+            elif f.path is not None:
+                paths.append(f.path)
 
         def data_url(m: re.Match[str]) -> str:
             found = inline.get(m.group(1))
-            if found is None:
+            if found is None or found.data is None:
                 return m.group(0)
-            return f'src="data:{found[0]};base64,{base64.b64encode(found[1]).decode()}"'
+            kind = found.content_type or "image/png"
+            return f'src="data:{kind};base64,{base64.b64encode(found.data).decode()}"'
 
         self._loading = True
         self.set_mode(REPLY)
-        self.text.setHtml(_CID_SRC.sub(data_url, mail.body_html))
-        self.to.set_list(mail.to)
-        self.cc.set_list(mail.cc)
-        self.bcc.set_list(mail.bcc)
-        self.cc_toggle.setChecked(bool(mail.cc or mail.bcc))
+        self.text.setHtml(_CID_SRC.sub(data_url, draft.body_html))
+        self.to.set_list(draft.to)
+        self.cc.set_list(draft.cc)
+        self.bcc.set_list(draft.bcc)
+        self.cc_toggle.setChecked(bool(draft.cc or draft.bcc))
         self.attachments.clear_files()
         self.attachments.add_paths(paths)
-        self.replaces = mail.outbound_id
+        self.replaces = draft.replaces
         self._loading = False
         self._edited()
         self.text.setFocus()
