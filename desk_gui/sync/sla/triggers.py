@@ -42,6 +42,7 @@ from desk_gui.models.party import Organization
 from desk_gui.models.ticket import Channel, Priority, Status, Ticket
 from desk_gui.models.trigger import TriggerEvent, TriggerFiring, TriggerRule
 
+from .bulk import Bulk, RawId
 from .calendar import to_epoch
 from .notify import Hlc, alert, recipients, ticket_title
 from .policy import NOTIFY_ROLES
@@ -250,12 +251,13 @@ class RuleContext:
     rules: Sequence[RuleSpec]
 
 
-def run_for_changes(ctx: RuleContext, ids: Sequence[uuid.UUID]) -> list[TriggerFired]:
+def run_for_changes(ctx: RuleContext, raw_ids: Sequence[RawId]) -> list[TriggerFired]:
     """Evaluate the ticket-event rules for changed tickets (before their state is
     updated, which is what makes these events seen)."""
     wanted = {TriggerEvent.CREATED, TriggerEvent.UPDATED, TriggerEvent.CUSTOMER_REPLIED}
-    if not any(r.event in wanted for r in ctx.rules) or not ids:
+    if not any(r.event in wanted for r in ctx.rules) or not raw_ids:
         return []
+    ids = [Bulk.to_uuid(i) for i in raw_ids]
     s = SlaTicketState
     seen = {
         tid: (h, r)
