@@ -20,12 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-CTX = "Attachments"
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CTX, text)
-
 
 def size_text(size: int) -> str:
     return QLocale().formattedDataSize(size)
@@ -74,14 +68,19 @@ class AttachmentList(QListWidget):
 
     def _problem(self, path: Path) -> str | None:
         if not path.is_file():
-            return tr("{name} is not a file.").format(name=path.name or str(path))
+            return QCoreApplication.translate("Attachments", "{name} is not a file.").format(
+                name=path.name or str(path)
+            )
         if any(f.path == path for f in self.files):
-            return tr("{name} is attached already.").format(name=path.name)
+            return QCoreApplication.translate("Attachments", "{name} is attached already.").format(
+                name=path.name
+            )
         size = path.stat().st_size
         if self.limit is not None and self.total + size > self.limit:
-            return tr(
+            return QCoreApplication.translate(
+                "Attachments",
                 "{name} ({size}) is too large: this mailbox sends at most {limit} of "
-                "attachments per mail."
+                "attachments per mail.",
             ).format(name=path.name, size=size_text(size), limit=size_text(self.limit))
         return None
 
@@ -110,9 +109,13 @@ class AttachmentList(QListWidget):
     def summary(self) -> str:
         if not self.files:
             return ""
-        text = tr("{n} attachment(s), {size}").format(n=len(self.files), size=size_text(self.total))
+        text = QCoreApplication.translate("Attachments", "{n} attachment(s), {size}").format(
+            n=len(self.files), size=size_text(self.total)
+        )
         if self.limit is not None:
-            text += " " + tr("(at most {limit})").format(limit=size_text(self.limit))
+            text += " " + QCoreApplication.translate("Attachments", "(at most {limit})").format(
+                limit=size_text(self.limit)
+            )
         return text
 
 
@@ -130,7 +133,9 @@ class _Chip(QWidget):
         remove.setObjectName("removeAttachment")
         remove.setText("×")
         remove.setAutoRaise(True)
-        remove.setToolTip(tr("Remove {name}").format(name=f.path.name))
+        remove.setToolTip(
+            QCoreApplication.translate("Attachments", "Remove {name}").format(name=f.path.name)
+        )
         remove.clicked.connect(lambda: owner.remove(f.path))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 1, 2, 1)

@@ -30,7 +30,6 @@ from . import labels
 from .tasks import Tasks
 from .thread_render import render_item, render_thread
 
-CTX = "Outbox"
 POLL_MS = 3000
 OPEN_STATES = (OutboundState.QUEUED, OutboundState.SENDING)
 
@@ -41,10 +40,6 @@ STATE_COLORS = {
     OutboundState.FAILED: "#c62828",
     OutboundState.CANCELLED: "#757575",
 }
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CTX, text)
 
 
 @dataclass(frozen=True)
@@ -83,18 +78,20 @@ def outbox_rows(session: Session, ticket_id: uuid.UUID) -> tuple[OutboxRow, ...]
 def state_text(row: OutboxRow) -> str:
     if row.state is OutboundState.QUEUED:
         if row.attempts:
-            return tr("Waiting to send again ({n} attempts): {reason}").format(
-                n=row.attempts, reason=row.reason or ""
-            )
-        return tr("Queued: goes out with the next send")
+            return QCoreApplication.translate(
+                "Outbox", "Waiting to send again ({n} attempts): {reason}"
+            ).format(n=row.attempts, reason=row.reason or "")
+        return QCoreApplication.translate("Outbox", "Queued: goes out with the next send")
     if row.state is OutboundState.SENDING:
-        return tr("Sending…")
+        return QCoreApplication.translate("Outbox", "Sending…")
     if row.state is OutboundState.SENT:
         when = labels.format_when(row.sent_at) if row.sent_at else ""
-        return tr("Sent {when}").format(when=when).strip()
+        return QCoreApplication.translate("Outbox", "Sent {when}").format(when=when).strip()
     if row.state is OutboundState.FAILED:
-        return tr("Not sent: {reason}").format(reason=row.reason or tr("unknown error"))
-    return tr("Cancelled")
+        return QCoreApplication.translate("Outbox", "Not sent: {reason}").format(
+            reason=row.reason or QCoreApplication.translate("Outbox", "unknown error")
+        )
+    return QCoreApplication.translate("Outbox", "Cancelled")
 
 
 def state_badge(row: OutboxRow) -> str:
@@ -205,12 +202,18 @@ class _FailedBar(QFrame):
         self.setObjectName("failedMail")
         self.text = QLabel(html.escape(state_text(row)))
         self.text.setWordWrap(True)
-        self.retry = QPushButton(tr("Retry"))
+        self.retry = QPushButton(QCoreApplication.translate("Outbox", "Retry"))
         self.retry.setObjectName("retryButton")
-        self.retry.setToolTip(tr("Put the mail back into the queue, unchanged"))
-        self.edit = QPushButton(tr("Edit"))
+        self.retry.setToolTip(
+            QCoreApplication.translate("Outbox", "Put the mail back into the queue, unchanged")
+        )
+        self.edit = QPushButton(QCoreApplication.translate("Outbox", "Edit"))
         self.edit.setObjectName("editButton")
-        self.edit.setToolTip(tr("Open the mail in the editor; sending it replaces this one"))
+        self.edit.setToolTip(
+            QCoreApplication.translate(
+                "Outbox", "Open the mail in the editor; sending it replaces this one"
+            )
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
         layout.addWidget(self.text, 1)

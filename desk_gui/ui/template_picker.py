@@ -25,12 +25,6 @@ from desk_gui.sync.mail_out import templates
 
 from .rich_text import RichTextEdit
 
-CTX = "TemplatePicker"
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CTX, text)
-
 
 @dataclass(frozen=True)
 class TemplateName:
@@ -107,7 +101,11 @@ class TemplateButton(QToolButton):
         self.names = names
         self.menu_.clear()
         if not names:
-            empty = self.menu_.addAction(tr("No templates yet (Settings → Templates)"))
+            empty = self.menu_.addAction(
+                QCoreApplication.translate(
+                    "TemplatePicker", "No templates yet (File → Templates and signature…)"
+                )
+            )
             empty.setEnabled(False)
             return
         for t in names:
@@ -120,8 +118,12 @@ class TemplateButton(QToolButton):
             self.menu_.addAction(action)
 
     def retranslate(self) -> None:
-        self.setText(tr("Templates"))
-        self.setToolTip(tr("Insert a template (or type :: and its name)"))
+        self.setText(QCoreApplication.translate("TemplatePicker", "Templates"))
+        self.setToolTip(
+            QCoreApplication.translate(
+                "TemplatePicker", "Insert a template (or type :: and its name)"
+            )
+        )
         self.set_names(self.names)
 
 

@@ -2,109 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../desk_gui/ui/attachments.py" line="+77"/>
-        <source>{name} is not a file.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{name} is attached already.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>{name} ({size}) is too large: this mailbox sends at most {limit} of attachments per mail.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+30"/>
-        <source>{n} attachment(s), {size}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>(at most {limit})</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Remove {name}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../desk_gui/ui/outbox_panel.py" line="+86"/>
-        <source>Waiting to send again ({n} attempts): {reason}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Queued: goes out with the next send</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Sending…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Sent {when}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Not sent: {reason}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>unknown error</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Cancelled</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+111"/>
-        <source>Retry</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Put the mail back into the queue, unchanged</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Edit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Open the mail in the editor; sending it replaces this one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../desk_gui/ui/template_picker.py" line="+110"/>
-        <source>No templates yet (Settings → Templates)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Templates</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Insert a template (or type :: and its name)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>Actions</name>
     <message>
         <location filename="../../desk_gui/ui/actions.py" line="+36"/>
@@ -134,7 +31,7 @@
     <message>
         <location line="+6"/>
         <source>&amp;Templates and signature…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vorlagen und Signatur…</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -202,31 +99,64 @@
     </message>
 </context>
 <context>
+    <name>Attachments</name>
+    <message>
+        <location filename="../../desk_gui/ui/attachments.py" line="+71"/>
+        <source>{name} is not a file.</source>
+        <translation>{name} ist keine Datei.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{name} is attached already.</source>
+        <translation>{name} ist bereits angehängt.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{name} ({size}) is too large: this mailbox sends at most {limit} of attachments per mail.</source>
+        <translation>{name} ({size}) ist zu groß: Dieses Postfach versendet höchstens {limit} an Anhängen pro E-Mail.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>{n} attachment(s), {size}</source>
+        <translation>{n} Anhang/Anhänge, {size}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(at most {limit})</source>
+        <translation>(höchstens {limit})</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Remove {name}</source>
+        <translation>{name} entfernen</translation>
+    </message>
+</context>
+<context>
     <name>CollisionDialog</name>
     <message>
         <location filename="../../desk_gui/ui/collision_dialog.py" line="+40"/>
         <source>New messages in this ticket</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Nachrichten in diesem Ticket</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Since you started this reply, the ticket got {n} new message(s). Your reply has not been sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seit Sie mit dieser Antwort begonnen haben, sind {n} neue Nachricht(en) im Ticket eingegangen. Ihre Antwort wurde nicht gesendet.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Send anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>Trotzdem senden</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Edit reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Antwort bearbeiten</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Discard reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Antwort verwerfen</translation>
     </message>
 </context>
 <context>
@@ -818,28 +748,86 @@
     <message>
         <location filename="../../desk_gui/ui/notifications.py" line="+172"/>
         <source>{actor} mentioned you in {ticket}</source>
-        <translation type="unfinished"></translation>
+        <translation>{actor} hat Sie in {ticket} erwähnt</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{actor} wrote in {ticket}</source>
-        <translation type="unfinished"></translation>
+        <translation>{actor} hat in {ticket} geschrieben</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>{n} unread notification(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} ungelesene Benachrichtigung(en)</translation>
     </message>
     <message>
         <location line="+2"/>
         <location line="+7"/>
         <source>No unread notifications</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine ungelesenen Benachrichtigungen</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Mark all as read</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle als gelesen markieren</translation>
+    </message>
+</context>
+<context>
+    <name>Outbox</name>
+    <message>
+        <location filename="../../desk_gui/ui/outbox_panel.py" line="+81"/>
+        <source>Waiting to send again ({n} attempts): {reason}</source>
+        <translation>Wartet auf erneuten Versand ({n} Versuche): {reason}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Queued: goes out with the next send</source>
+        <translation>Im Postausgang: geht mit dem nächsten Versand hinaus</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sending…</source>
+        <translation>Wird gesendet…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sent {when}</source>
+        <translation>Gesendet {when}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not sent: {reason}</source>
+        <translation>Nicht gesendet: {reason}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown error</source>
+        <translation>unbekannter Fehler</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancelled</source>
+        <translation>Verworfen</translation>
+    </message>
+    <message>
+        <location line="+111"/>
+        <source>Retry</source>
+        <translation>Erneut senden</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Put the mail back into the queue, unchanged</source>
+        <translation>Die E-Mail unverändert wieder in den Postausgang stellen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Edit</source>
+        <translation>Bearbeiten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Open the mail in the editor; sending it replaces this one</source>
+        <translation>Die E-Mail im Editor öffnen; beim Senden ersetzt sie diese</translation>
     </message>
 </context>
 <context>
@@ -937,259 +925,259 @@
     <message>
         <location filename="../../desk_gui/ui/reply_editor.py" line="+322"/>
         <source>The draft could not be saved: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Entwurf konnte nicht gespeichert werden: {error}</translation>
     </message>
     <message>
         <location line="+96"/>
         <source>Draft restored</source>
-        <translation type="unfinished"></translation>
+        <translation>Entwurf wiederhergestellt</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Attachments no longer there: {names}</source>
-        <translation type="unfinished"></translation>
+        <translation>Anhänge nicht mehr vorhanden: {names}</translation>
     </message>
     <message>
         <location line="+79"/>
         <source>Notes have no attachments: switch to a public reply.</source>
-        <translation type="unfinished"></translation>
+        <translation>Notizen haben keine Anhänge: Wechseln Sie zu einer öffentlichen Antwort.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Attach files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien anhängen</translation>
     </message>
     <message>
         <location line="+6"/>
         <location line="+303"/>
         <source>Insert image</source>
-        <translation type="unfinished"></translation>
+        <translation>Bild einfügen</translation>
     </message>
     <message>
         <location line="-303"/>
         <source>Images (*.png *.jpg *.jpeg *.gif *.bmp)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bilder (*.png *.jpg *.jpeg *.gif *.bmp)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Not an image: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Bild: {name}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Insert link</source>
-        <translation type="unfinished"></translation>
+        <translation>Link einfügen</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Address (URL):</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse (URL):</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>There is no customer message to quote.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt keine Kundennachricht zum Zitieren.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>On {when}, {who} wrote:</source>
-        <translation type="unfinished"></translation>
+        <translation>Am {when} schrieb {who}:</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>No template named {name}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Vorlage namens {name}.</translation>
     </message>
     <message>
         <location line="+40"/>
         <source>Draft saved {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>Entwurf gespeichert {when}</translation>
     </message>
     <message>
         <location line="+71"/>
         <source>Not sent: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gesendet: {reason}</translation>
     </message>
     <message>
         <location line="+75"/>
         <source>Queued: the reply goes out with the next send</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Postausgang: Die Antwort geht mit dem nächsten Versand hinaus</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Note added</source>
-        <translation type="unfinished"></translation>
+        <translation>Notiz hinzugefügt</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>Public reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffentliche Antwort</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>A mail to the customer</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine E-Mail an den Kunden</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+2"/>
         <source>Internal note</source>
-        <translation type="unfinished">Interne Notiz</translation>
+        <translation>Interne Notiz</translation>
     </message>
     <message>
         <location line="-1"/>
         <source>Only agents see notes; @name notifies a colleague</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Bearbeiter sehen Notizen; @Name benachrichtigt einen Kollegen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The customer receives this reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Kunde erhält diese Antwort</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>To:</source>
-        <translation type="unfinished"></translation>
+        <translation>An:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cc:</source>
-        <translation type="unfinished"></translation>
+        <translation>Cc:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Bcc:</source>
-        <translation type="unfinished"></translation>
+        <translation>Bcc:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cc/Bcc</source>
-        <translation type="unfinished"></translation>
+        <translation>Cc/Bcc</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The customer</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Kunde</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Paragraph</source>
-        <translation type="unfinished"></translation>
+        <translation>Absatz</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Heading 1</source>
-        <translation type="unfinished"></translation>
+        <translation>Überschrift 1</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Heading 2</source>
-        <translation type="unfinished"></translation>
+        <translation>Überschrift 2</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Heading 3</source>
-        <translation type="unfinished"></translation>
+        <translation>Überschrift 3</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Bold (Ctrl+B)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fett (Strg+B)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Italic (Ctrl+I)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kursiv (Strg+I)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Underline (Ctrl+U)</source>
-        <translation type="unfinished"></translation>
+        <translation>Unterstrichen (Strg+U)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Bulleted list</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzählung</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Numbered list</source>
-        <translation type="unfinished"></translation>
+        <translation>Nummerierte Liste</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Quote block</source>
-        <translation type="unfinished"></translation>
+        <translation>Zitatblock</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Link (Ctrl+K)</source>
-        <translation type="unfinished"></translation>
+        <translation>Link (Strg+K)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Quote the customer&apos;s last message (Ctrl+Shift+Q)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die letzte Nachricht des Kunden zitieren (Strg+Umschalt+Q)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Attach files (or drop them here)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien anhängen (oder hierher ziehen)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Send (Ctrl+Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Senden (Strg+Eingabe)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Link</source>
-        <translation type="unfinished"></translation>
+        <translation>Link</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Image</source>
-        <translation type="unfinished"></translation>
+        <translation>Bild</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Quote message</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachricht zitieren</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Attach…</source>
-        <translation type="unfinished"></translation>
+        <translation>Anhängen…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Discard</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwerfen</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Add note</source>
-        <translation type="unfinished"></translation>
+        <translation>Notiz hinzufügen</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Send reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Antwort senden</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Ctrl+Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>Strg+Eingabe</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>A note for your colleagues; the customer never sees it. @name notifies.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Notiz für Ihre Kollegen; der Kunde sieht sie nie. @Name benachrichtigt.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Write your reply… (type :: and a name for a template)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Antwort… (:: und ein Name fügt eine Vorlage ein)</translation>
     </message>
 </context>
 <context>
@@ -1266,112 +1254,130 @@
     </message>
 </context>
 <context>
+    <name>TemplatePicker</name>
+    <message>
+        <location filename="../../desk_gui/ui/template_picker.py" line="+105"/>
+        <source>No templates yet (File → Templates and signature…)</source>
+        <translation>Noch keine Vorlagen (Datei → Vorlagen und Signatur…)</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Templates</source>
+        <translation>Vorlagen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Insert a template (or type :: and its name)</source>
+        <translation>Eine Vorlage einfügen (oder :: und ihren Namen tippen)</translation>
+    </message>
+</context>
+<context>
     <name>TemplateSettings</name>
     <message>
         <location filename="../../desk_gui/ui/settings_templates.py" line="+333"/>
         <location line="+22"/>
         <source>Not saved: {reason}</source>
-        <translation type="unfinished">Nicht gespeichert: {reason}</translation>
+        <translation>Nicht gespeichert: {reason}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Templates, signature and layouts</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorlagen, Signatur und Layouts</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Templates</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorlagen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>My signature</source>
-        <translation type="unfinished"></translation>
+        <translation>Meine Signatur</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Department layouts</source>
-        <translation type="unfinished"></translation>
+        <translation>Layouts der Abteilungen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Name:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sprache:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Kind:</source>
-        <translation type="unfinished"></translation>
+        <translation>Art:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Subject:</source>
-        <translation type="unfinished">Betreff:</translation>
+        <translation>Betreff:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Text module (:: in the editor)</source>
-        <translation type="unfinished"></translation>
+        <translation>Textbaustein (:: im Editor)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Automatic acknowledgement</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatische Eingangsbestätigung</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Insert placeholder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Platzhalter einfügen…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>New</source>
-        <translation type="unfinished">Neu</translation>
+        <translation>Neu</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Save template</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorlage speichern</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Löschen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Added below every reply you send. Placeholders such as {{agent.name}} are filled in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Steht unter jeder Antwort, die Sie senden. Platzhalter wie {{agent.name}} werden ausgefüllt.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Save signature</source>
-        <translation type="unfinished"></translation>
+        <translation>Signatur speichern</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Department:</source>
-        <translation type="unfinished"></translation>
+        <translation>Abteilung:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The HTML document around every mail of this department; {{content}} marks where the reply goes (else it goes before &lt;/body&gt;).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das HTML-Dokument um jede E-Mail dieser Abteilung; {{content}} markiert, wo die Antwort steht (sonst vor &lt;/body&gt;).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Save layout</source>
-        <translation type="unfinished"></translation>
+        <translation>Layout speichern</translation>
     </message>
 </context>
 <context>
