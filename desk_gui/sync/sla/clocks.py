@@ -30,6 +30,14 @@ from .index import IntervalIndex
 from .policy import Level, PolicySpec
 
 DONE_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED})
+# Enum members as plain names: in the hot loop a class attribute lookup per use counts.
+_FIRST, _NEXT, _RESOLUTION = SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_RESPONSE, SlaTarget.RESOLUTION
+_RUNNING, _PAUSED, _MET, _BREACHED = (
+    ClockState.RUNNING,
+    ClockState.PAUSED,
+    ClockState.MET,
+    ClockState.BREACHED,
+)
 YEAR = 366 * 86_400
 
 Span = tuple[int, int | None]  # [start, end) in epoch seconds; end None = still going
@@ -204,10 +212,10 @@ class ClockValues(NamedTuple):
 
 def clock_state(due: int | None, met: int | None, now: int) -> ClockState:
     if met is not None:
-        return ClockState.MET if due is None or met <= due else ClockState.BREACHED
+        return _MET if due is None or met <= due else _BREACHED
     if due is None:
-        return ClockState.PAUSED
-    return ClockState.BREACHED if due <= now else ClockState.RUNNING
+        return _PAUSED
+    return _BREACHED if due <= now else _RUNNING
 
 
 class ClockPlan(NamedTuple):
@@ -222,19 +230,18 @@ class ClockPlan(NamedTuple):
 def plans(policy: PolicySpec, t: TicketTimes, done: int | None) -> list[ClockPlan]:
     out: list[ClockPlan] = []
     targets = policy.targets
-    first = targets.get(SlaTarget.FIRST_RESPONSE)
+    first = targets.get(_FIRST)
     if first:
-        out.append(ClockPlan(SlaTarget.FIRST_RESPONSE, first, t.created_s,
-                             _earliest(t.first_response_s, done)))  # fmt: skip
-    nxt = targets.get(SlaTarget.NEXT_RESPONSE)
+        out.append(ClockPlan(_FIRST, first, t.created_s, _earliest(t.first_response_s, done)))
+    nxt = targets.get(_NEXT)
     answered, customer = t.first_response_s, t.last_customer_s
     # Only a customer message after the first answer opens a next-response cycle.
     if nxt and answered is not None and customer is not None and customer > answered:
         met = _earliest(t.answer_after_customer_s, None if done is None else max(done, customer))
-        out.append(ClockPlan(SlaTarget.NEXT_RESPONSE, nxt, customer, met))
-    resolution = targets.get(SlaTarget.RESOLUTION)
+        out.append(ClockPlan(_NEXT, nxt, customer, met))
+    resolution = targets.get(_RESOLUTION)
     if resolution:
-        out.append(ClockPlan(SlaTarget.RESOLUTION, resolution, t.created_s, done))
+        out.append(ClockPlan(_RESOLUTION, resolution, t.created_s, done))
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -29,7 +29,7 @@ from .bulk import Bulk
 from .calendar import from_epoch
 from .clocks import ClockValues, eligible
 from .config import SlaConfig
-from .notify import Hlc, alert, recipients, ticket_title
+from .notify import Hlc, People, alert, people, recipients, ticket_title
 from .policy import Level, PolicySpec, format_duration
 from .recompute import Computed, compute_all, insert_for, is_postgres, recompute
 
@@ -73,6 +73,12 @@ class FireContext:
     holder: str
     late_after_s: int
     on_fired: Callable[[Ticket, FiredLevel], None] | None = None
+    known: list[People] = field(default_factory=list)  # loaded by the first level fired
+
+    def people(self) -> People:
+        if not self.known:
+            self.known.append(people(self.session))
+        return self.known[0]
 
 
 def fire_batch(ctx: FireContext, ids: Sequence[uuid.UUID]) -> list[FiredLevel]:
@@ -146,7 +152,7 @@ def _effects(
     due_at = from_epoch(at)
     # Recipients first: an action moving the ticket to another group must not change
     # who hears about the level that caused the move.
-    agents = recipients(ctx.session, ticket, level.notify)
+    agents = recipients(ctx.session, ticket, level.notify, ctx.people())
     actions = _actions(ctx, ticket, level)
     kind = (
         AlertKind.SLA_WARNING

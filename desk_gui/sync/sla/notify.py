@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,29 +20,48 @@ from .policy import NOTIFY_ROLES
 Hlc = Callable[[], str]
 
 
-def recipients(session: Session, ticket: Ticket, notify: Iterable[str]) -> list[uuid.UUID]:
+@dataclass(frozen=True)
+class People:
+    """Who is active, who leads and who belongs to each group: a snapshot for a batch,
+    so an escalation storm costs no queries per level to find its recipients."""
+
+    active: frozenset[uuid.UUID]
+    leads: Mapping[uuid.UUID, uuid.UUID | None]
+    members: Mapping[uuid.UUID, tuple[uuid.UUID, ...]]  # active members by login
+
+
+def people(session: Session) -> People:
+    active = frozenset(session.scalars(select(Agent.id).where(Agent.active.is_(True))))
+    leads = {g: lead for g, lead in session.execute(select(Group.id, Group.lead_agent_id))}
+    members: dict[uuid.UUID, list[uuid.UUID]] = {}
+    rows = session.execute(
+        select(Membership.group_id, Agent.id)
+        .join(Agent, Agent.id == Membership.agent_id)
+        .where(Agent.active.is_(True))
+        .order_by(Agent.login)
+    )
+    for group, agent in rows:
+        members.setdefault(group, []).append(agent)
+    return People(active, leads, {g: tuple(m) for g, m in members.items()})
+
+
+def recipients(
+    session: Session, ticket: Ticket, notify: Iterable[str], known: People | None = None
+) -> list[uuid.UUID]:
     """Active agents named by roles and UUIDs, each once, in the order asked."""
+    p = known or people(session)
     found: list[uuid.UUID] = []
     for who in notify:
         if who == "assignee":
             found += [ticket.assignee_id] if ticket.assignee_id else []
         elif who == "group-lead":
-            lead = _group_lead(session, ticket.group_id)
+            lead = p.leads.get(ticket.group_id) if ticket.group_id else None
             found += [lead] if lead else []
         elif who == "group":
-            found += group_members(session, ticket.group_id)
+            found += p.members.get(ticket.group_id, ()) if ticket.group_id else []
         elif who not in NOTIFY_ROLES:
             found.append(uuid.UUID(who))
-    active = set(
-        session.scalars(select(Agent.id).where(Agent.id.in_(found), Agent.active.is_(True)))
-    )
-    return list(dict.fromkeys(a for a in found if a in active))
-
-
-def _group_lead(session: Session, group_id: uuid.UUID | None) -> uuid.UUID | None:
-    if group_id is None:
-        return None
-    return session.scalar(select(Group.lead_agent_id).where(Group.id == group_id))
+    return list(dict.fromkeys(a for a in found if a in p.active))
 
 
 def group_members(session: Session, group_id: uuid.UUID | None) -> list[uuid.UUID]:
