@@ -174,7 +174,7 @@ class MailboxWorker:
         pending: _Parsing | None = None
 
         def commit(batch: _Parsing | None) -> None:
-            if batch is None:
+            if batch is None or not batch.fetched:  # nothing, or expunged meanwhile
                 return
             outcomes.extend(self._commit(mailbox, uidvalidity, batch.items()))
             progress.done += len(batch.fetched)
@@ -191,6 +191,7 @@ class MailboxWorker:
                     commit(pending)
                     pending = None
                     outcomes.extend(self._big(client, mailbox, uidvalidity, big))
+                    progress.done += 1
         commit(pending)
         self._record_success()
         return outcomes
