@@ -115,3 +115,7 @@ __all__ = [
     "Watcher",
     "utcnow",
 ]
+
+# Every command module registers its commands on import: replaying an outbox (and the
+# payload round-trip tests) needs the whole registry, whoever imported what first.
+from . import mail_commands, reply_commands, sla_commands  # noqa: F401

@@ -182,8 +182,11 @@ def new_ticket(store: Store, **values: Any) -> uuid.UUID:
 # --- payloads ------------------------------------------------------------------------------
 
 _ZONES = st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5))])
+_JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.text()
 _SPECIAL: dict[Any, st.SearchStrategy[Any]] = {
     datetime: st.datetimes(timezones=_ZONES),
+    # Attachment references and the like: JSON objects with scalar values.
+    tuple[dict[str, Any], ...]: st.lists(st.dictionaries(st.text(), _JSON_SCALARS)).map(tuple),
 }
 
 
