@@ -65,6 +65,12 @@ SECURITY = {
     Security.STARTTLS: QT_TRANSLATE_NOOP("MailboxForm", "STARTTLS"),
     Security.NONE: QT_TRANSLATE_NOOP("MailboxForm", "None (unencrypted)"),
 }
+# In running text and the list: no parentheses inside parentheses.
+SECURITY_SHORT = {
+    Security.SSL: QT_TRANSLATE_NOOP("MailboxSettingsDialog", "SSL/TLS"),
+    Security.STARTTLS: QT_TRANSLATE_NOOP("MailboxSettingsDialog", "STARTTLS"),
+    Security.NONE: QT_TRANSLATE_NOOP("MailboxSettingsDialog", "unencrypted"),
+}
 
 
 # --- the work, on the writer thread ------------------------------------------------------
@@ -167,7 +173,7 @@ class MailboxForm(QDialog):
             self._fill(current)
         self._security_changed()
         # An explicit minimum keeps the layout from imposing its own on every change.
-        self.setMinimumSize(480, 360)
+        self.setMinimumSize(480, 340)
 
     def _lay_out(self, secure: bool) -> None:
         self.setWindowTitle(self.tr("Edit mailbox") if self.editing else self.tr("Add mailbox"))
@@ -177,7 +183,10 @@ class MailboxForm(QDialog):
         server.addWidget(self.port)
         form = QFormLayout()
         form.addRow(self.tr("&Name:"), self.name)
-        form.addRow(self.tr("IMAP &server:"), server)
+        # A row holding a layout gets no buddy, and without one "&" shows as is.
+        server_label = QLabel(self.tr("IMAP &server:"))
+        server_label.setBuddy(self.host)
+        form.addRow(server_label, server)
         form.addRow(self.tr("S&ecurity:"), self.security)
         form.addRow(self.tr("&User:"), self.user)
         form.addRow(self.tr("&Password:"), self.password)
@@ -202,6 +211,7 @@ class MailboxForm(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
     def _fill(self, info: admin.MailboxInfo) -> None:
@@ -287,12 +297,13 @@ class MailboxSettingsDialog(QDialog):
         self.form: MailboxForm | None = None
         self.session_only: set[str] = set()
         self._removing: str | None = None
+        self._result_for: str | None = None  # the mailbox the panel speaks about
         self._closed = False
         self._build()
         self.setWindowTitle(self.tr("Mailboxes"))
         # An explicit minimum keeps the layout from imposing its own on every change.
         self.setMinimumSize(720, 420)
-        self.resize(900, 480)
+        self.resize(900, 420)
         self.reload()
 
     # --- layout -----------------------------------------------------------------------
@@ -329,7 +340,7 @@ class MailboxSettingsDialog(QDialog):
         self.list.setHeaderLabels([self.tr(c) for c in self.COLUMNS])
         header = self.list.header()
         header.setStretchLastSection(True)
-        for column, width in enumerate((110, 170, 120, 110, 70, 130)):
+        for column, width in enumerate((90, 230, 100, 115, 70, 130)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.list.currentItemChanged.connect(self._selection_changed)
@@ -421,6 +432,12 @@ class MailboxSettingsDialog(QDialog):
             item = QTreeWidgetItem(self._columns(info))
             item.setData(0, NAME_ROLE, info.name)
             item.setToolTip(6, info.last_error or "")
+            item.setToolTip(
+                1,
+                self.tr("User: {user}\nFolder: {folder}").format(
+                    user=info.user or "—", folder=info.folder
+                ),
+            )
             if info.last_error and _after(info.last_error_at, info.last_success_at):
                 item.setForeground(6, Qt.GlobalColor.darkRed)
             if info.password == "missing":
@@ -435,8 +452,8 @@ class MailboxSettingsDialog(QDialog):
         self.loaded.emit()
 
     def _columns(self, info: admin.MailboxInfo) -> list[str]:
-        security = QCoreApplication.translate("MailboxForm", SECURITY[info.security])
-        server = f"{info.imap_host}:{info.imap_port} ({security})"
+        security = self.tr(SECURITY_SHORT[info.security])
+        server = f"{info.imap_host}:{info.imap_port}, {security}"
         return [
             info.name,
             server,
@@ -469,9 +486,29 @@ class MailboxSettingsDialog(QDialog):
         return False
 
     def _selection_changed(self, *_args: object) -> None:
-        chosen = self.current_name() is not None
+        name = self.current_name()
         for button in (self.edit_button, self.remove_button, self.test_button):
-            button.setEnabled(chosen)
+            button.setEnabled(name is not None)
+        if name != self._result_for:
+            self._show_state(name)
+
+    def _show_state(self, name: str | None) -> None:
+        """Under the list: the selected mailbox's current error, in full (the column
+        is too narrow for it), else nothing."""
+        info = self.infos.get(name) if name is not None else None
+        if info is None or not info.last_error:
+            self.result_frame.hide()
+            self._result_for = None
+            return
+        if not _after(info.last_error_at, info.last_success_at):
+            self.result_frame.hide()
+            self._result_for = None
+            return
+        when = labels.format_when(info.last_error_at) if info.last_error_at else ""
+        text = self.tr("“{name}”: not fetching since {when}. {reason}").format(
+            name=html.escape(info.name), when=when, reason=html.escape(info.last_error)
+        )
+        self._show_result(False, text, info.name)
 
     # --- add and edit -----------------------------------------------------------------
 
@@ -552,6 +589,7 @@ class MailboxSettingsDialog(QDialog):
             self._show_result(False, self.tr("Not removed: {reason}").format(reason=error))
             return
         self.session_only.discard(name)
+        self._result_for = None
         self.result_frame.hide()
         await self._load()
         self.removed.emit(name)
@@ -566,7 +604,9 @@ class MailboxSettingsDialog(QDialog):
 
     async def _test(self, name: str) -> None:
         self.test_button.setEnabled(False)
-        self._show_result(None, self.tr("Connecting to “{name}”…").format(name=html.escape(name)))
+        self._show_result(
+            None, self.tr("Connecting to “{name}”…").format(name=html.escape(name)), name
+        )
         try:
             check = await self._off(admin.check_connection, self.desk.store, self.secrets, name)
         except admin.AdminError as error:
@@ -575,16 +615,17 @@ class MailboxSettingsDialog(QDialog):
                 self.tr("“{name}”: connection failed. {reason}").format(
                     name=html.escape(name), reason=html.escape(str(error))
                 ),
+                name,
             )
             self.tested.emit(name, False)
             return
         finally:
             self.test_button.setEnabled(self.current_name() is not None)
-        self._show_result(True, self._describe(name, check))
+        self._show_result(True, self._describe(name, check), name)
         self.tested.emit(name, True)
 
     def _describe(self, name: str, check: admin.ConnectionCheck) -> str:
-        security = QCoreApplication.translate("MailboxForm", SECURITY[check.security])
+        security = self.tr(SECURITY_SHORT[check.security])
         offered = [c for c, yes in check.capabilities.items() if yes]
         missing = [c for c, yes in check.capabilities.items() if not yes]
         lines = [
@@ -606,7 +647,8 @@ class MailboxSettingsDialog(QDialog):
             lines.append(self.tr("Not offered: {missing}.").format(missing=", ".join(missing)))
         return "<br>".join(lines)
 
-    def _show_result(self, ok: bool | None, text: str) -> None:
+    def _show_result(self, ok: bool | None, text: str, name: str | None = None) -> None:
+        self._result_for = name
         color = {True: "#1b5e20", False: "#b71c1c", None: "#37474f"}[ok]
         mark = {True: "✔ ", False: "✖ ", None: ""}[ok]
         self.result_label.setText(f'<span style="color:{color}">{mark}{text}</span>')

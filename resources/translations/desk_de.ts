@@ -423,7 +423,7 @@
         <translation>Keine (unverschlüsselt)</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+91"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
@@ -448,12 +448,12 @@
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>IMAP &amp;server:</source>
         <translation>IMAP-&amp;Server:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>S&amp;ecurity:</source>
         <translation>S&amp;icherheit:</translation>
     </message>
@@ -503,7 +503,7 @@
         <translation>Kein sicherer Schlüsselbund auf diesem System: Das Passwort gilt nur für diese Sitzung und wird nach einem Neustart erneut abgefragt.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>A mailbox keeps its name; remove and add it to rename.</source>
         <translation>Ein Postfach behält seinen Namen; zum Umbenennen entfernen und neu hinzufügen.</translation>
     </message>
@@ -521,7 +521,22 @@
 <context>
     <name>MailboxSettingsDialog</name>
     <message>
-        <location line="+25"/>
+        <location line="-181"/>
+        <source>SSL/TLS</source>
+        <translation>SSL/TLS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STARTTLS</source>
+        <translation>STARTTLS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unencrypted</source>
+        <translation>unverschlüsselt</translation>
+    </message>
+    <message>
+        <location line="+204"/>
         <source>Mailbox</source>
         <translation>Postfach</translation>
     </message>
@@ -556,7 +571,7 @@
         <translation>Letzter Fehler</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Mailboxes</source>
         <translation>Postfächer</translation>
     </message>
@@ -601,7 +616,14 @@
         <translation>Behalten</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+62"/>
+        <source>User: {user}
+Folder: {folder}</source>
+        <translation>Benutzer: {user}
+Ordner: {folder}</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Environment</source>
         <translation>Umgebungsvariable</translation>
     </message>
@@ -621,7 +643,12 @@
         <translation>Schlüsselbund</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+34"/>
+        <source>“{name}”: not fetching since {when}. {reason}</source>
+        <translation>„{name}“: kein Abruf seit {when}. {reason}</translation>
+    </message>
+    <message>
+        <location line="+52"/>
         <source>Remove the mailbox “{name}”? Its tickets stay.</source>
         <translation>Postfach „{name}“ entfernen? Seine Tickets bleiben erhalten.</translation>
     </message>
@@ -639,17 +666,17 @@
         <translation>Nicht entfernt: {reason}</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Connecting to “{name}”…</source>
         <translation>Verbinde mit „{name}“…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>“{name}”: connection failed. {reason}</source>
         <translation>„{name}“: Verbindung fehlgeschlagen. {reason}</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>“{name}”: connected to {host}:{port} ({security}) as {user}.</source>
         <translation>„{name}“: verbunden mit {host}:{port} ({security}) als {user}.</translation>
     </message>
@@ -938,7 +965,7 @@
         <translation>Anhänge nicht mehr vorhanden: {names}</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+89"/>
         <source>Notes have no attachments: switch to a public reply.</source>
         <translation>Notizen haben keine Anhänge: Wechseln Sie zu einer öffentlichen Antwort.</translation>
     </message>
@@ -949,12 +976,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+303"/>
+        <location line="+309"/>
         <source>Insert image</source>
         <translation>Bild einfügen</translation>
     </message>
     <message>
-        <location line="-303"/>
+        <location line="-309"/>
         <source>Images (*.png *.jpg *.jpeg *.gif *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.gif *.bmp)</translation>
     </message>
@@ -979,7 +1006,7 @@
         <translation>Es gibt keine Kundennachricht zum Zitieren.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+17"/>
         <source>On {when}, {who} wrote:</source>
         <translation>Am {when} schrieb {who}:</translation>
     </message>
@@ -1020,17 +1047,21 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+2"/>
         <source>Internal note</source>
         <translation>Interne Notiz</translation>
     </message>
     <message>
-        <location line="-1"/>
+        <location line="+1"/>
         <source>Only agents see notes; @name notifies a colleague</source>
         <translation>Nur Bearbeiter sehen Notizen; @Name benachrichtigt einen Kollegen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>Internal note: only agents see it</source>
+        <translation>Interne Notiz: nur für Bearbeiter sichtbar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The customer receives this reply</source>
         <translation>Der Kunde erhält diese Antwort</translation>
     </message>

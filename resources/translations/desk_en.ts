@@ -423,7 +423,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+91"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -448,12 +448,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>IMAP &amp;server:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>S&amp;ecurity:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -503,7 +503,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>A mailbox keeps its name; remove and add it to rename.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -521,7 +521,22 @@
 <context>
     <name>MailboxSettingsDialog</name>
     <message>
-        <location line="+25"/>
+        <location line="-181"/>
+        <source>SSL/TLS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STARTTLS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unencrypted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+204"/>
         <source>Mailbox</source>
         <translation type="unfinished"></translation>
     </message>
@@ -556,7 +571,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Mailboxes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -601,7 +616,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+62"/>
+        <source>User: {user}
+Folder: {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Environment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -621,7 +642,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+34"/>
+        <source>“{name}”: not fetching since {when}. {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+52"/>
         <source>Remove the mailbox “{name}”? Its tickets stay.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -639,17 +665,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Connecting to “{name}”…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>“{name}”: connection failed. {reason}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>“{name}”: connected to {host}:{port} ({security}) as {user}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -938,7 +964,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+89"/>
         <source>Notes have no attachments: switch to a public reply.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -949,12 +975,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+303"/>
+        <location line="+309"/>
         <source>Insert image</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-303"/>
+        <location line="-309"/>
         <source>Images (*.png *.jpg *.jpeg *.gif *.bmp)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -979,7 +1005,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+17"/>
         <source>On {when}, {who} wrote:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1020,17 +1046,21 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+2"/>
         <source>Internal note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1"/>
+        <location line="+1"/>
         <source>Only agents see notes; @name notifies a colleague</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>Internal note: only agents see it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The customer receives this reply</source>
         <translation type="unfinished"></translation>
     </message>

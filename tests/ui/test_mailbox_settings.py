@@ -13,7 +13,8 @@ from keyring.backends import fail
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from desk_gui.models.mailbox import Security
+from desk_gui.models.base import utcnow
+from desk_gui.models.mailbox import MailboxState, Security
 from desk_gui.sync.facade import Desk
 from desk_gui.sync.mail_in import admin
 from desk_gui.sync.secrets import SERVICE, KeyringSecrets
@@ -147,7 +148,7 @@ def test_add_then_test_connection_against_dovecot_shows_capabilities_and_count(
     assert memory_keyring.values == {(SERVICE, "mailbox:support:imap"): "secret"}
     assert row(dialog, "support")[:5] == [
         "support",
-        f"127.0.0.1:{imap_account.server.port} (None (unencrypted))",
+        f"127.0.0.1:{imap_account.server.port}, unencrypted",
         "2nd-Level",
         "Keyring",
         "0",
@@ -171,6 +172,19 @@ def test_a_wrong_password_shows_the_error_and_a_new_one_fixes_it(
     text = dialog.result_text()
     assert "connection failed" in text
     assert f"authentication failed for {imap_account.user}" in text
+
+    # The engine's last error shows in full under the list when the mailbox is chosen.
+    with dialog.desk.store.write() as session:
+        state = MailboxState(mailbox_id=admin.get_mailbox(dialog.desk.store, "sales").id)
+        state.last_error, state.last_error_at = "LoginError: b'[AUTHENTICATIONFAILED] no'", utcnow()
+        session.add(state)
+    with qtbot.waitSignal(dialog.loaded):
+        dialog.reload()
+    dialog.list.clearSelection()
+    dialog.list.setCurrentItem(None)  # type: ignore[arg-type]
+    dialog.select("sales")
+    assert "“sales”: not fetching since" in dialog.result_text()
+    assert "[AUTHENTICATIONFAILED] no" in dialog.result_text()
 
     dialog.edit_button.click()
     form = dialog.form
