@@ -449,9 +449,19 @@ class ReplyEditor(QFrame):
             f"QTextEdit#replyText {{ background: {background}; "
             f"border: 1px solid {'#e0a800' if note else '#c5cad1'}; }}"
         )
+        accent = "#e0a800" if note else "#2e7d32"
         self.setStyleSheet(
             f"QFrame#replyEditor {{ background: {'#fffbe6' if note else '#f7f8fa'}; "
-            f"border-top: 3px solid {'#e0a800' if note else '#2e7d32'}; }}"
+            f"border-top: 3px solid {accent}; }}"
+            "QToolButton#replyMode, QToolButton#noteMode { padding: 3px 10px; "
+            "border: 1px solid #c5cad1; background: #ffffff; }"
+            "QToolButton#replyMode:checked { background: #2e7d32; color: white; "
+            "border-color: #2e7d32; }"
+            "QToolButton#noteMode:checked { background: #e0a800; color: #3e2c00; "
+            "border-color: #e0a800; }"
+            "QLabel#noteLabel { background: #fff0b3; color: #8a6100; font-weight: bold; "
+            "border: 1px solid #e0a800; border-radius: 3px; padding: 1px 8px; }"
+            "QLabel#publicLabel { color: #2e7d32; }"
         )
         self._retranslate_mode()
 
@@ -533,6 +543,12 @@ class ReplyEditor(QFrame):
             else "<p>" + htmllib.escape(item.body_text).replace("\n", "<br>") + "</p>"
         )
         who = item.author or item.from_addr or ""
+        if (
+            self.page is not None
+            and self.page.contact
+            and item.from_addr == (self.page.contact_address)
+        ):
+            who = self.page.contact  # the customer's name, as in the header
         when = QLocale().toString(
             labels.to_qdatetime(item.created_at), QLocale.FormatType.ShortFormat
         )
@@ -793,7 +809,7 @@ class ReplyEditor(QFrame):
         self.reply_button.setToolTip(self.tr("A mail to the customer"))
         self.note_button.setText(self.tr("Internal note"))
         self.note_button.setToolTip(self.tr("Only agents see notes; @name notifies a colleague"))
-        self.note_label.setText(self.tr("Internal note"))
+        self.note_label.setText(self.tr("Internal note: only agents see it"))
         self.public_label.setText(self.tr("The customer receives this reply"))
         self.to_label.setText(self.tr("To:"))
         self.cc_label.setText(self.tr("Cc:"))

@@ -70,7 +70,9 @@ def prepare(store: Store) -> tuple[object, object]:
     return tid, setup
 
 
-async def shoot(window: MainWindow, tid: object, out: Path, attachment: Path) -> None:
+async def shoot(
+    window: MainWindow, tid: object, out: Path, attachment: Path, note_out: Path | None
+) -> None:
     await until(window.ready)
     loaded = until(window.ticket.loaded)
     window.ticket.show_ticket(tid)  # type: ignore[arg-type]
@@ -85,15 +87,26 @@ async def shoot(window: MainWindow, tid: object, out: Path, attachment: Path) ->
     )
     editor.quote_last_message()
     editor.attach([attachment])
+    window.work.setSizes([150, 750])  # room for the ticket: the list shows a few rows
+    window.ticket.reply_split.setSizes([260, 420])
     await asyncio.sleep(0.3)  # let layouts and repaints settle before the grab
+    bar = window.ticket.conversation.verticalScrollBar()
+    bar.setValue(bar.maximum())
     out.parent.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(out))
+    if note_out is not None:
+        editor.set_mode("note")
+        editor.text.clear()
+        editor.text.insertPlainText("@ben bitte prüfen, ob der Toner noch reicht.")
+        await asyncio.sleep(0.2)
+        window.grab().save(str(note_out))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lang", default="de", choices=["de", "en"])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshot-reply.png"))
+    parser.add_argument("--note-out", type=Path, help="also shoot the editor in note mode")
     args = parser.parse_args()
     qapp = desk_app.application()
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,7 +125,7 @@ def main() -> int:
         window.resize(1400, 900)
         window.show()
         with loop:
-            loop.run_until_complete(shoot(window, tid, args.out, attachment))
+            loop.run_until_complete(shoot(window, tid, args.out, attachment, args.note_out))
             window.close()
         desk.close()
     print(f"wrote {args.out}", file=sys.stderr)

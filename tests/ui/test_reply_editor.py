@@ -208,7 +208,10 @@ def test_note_mode_hides_recipients_and_adds_a_note(
     qtbot.mouseClick(editor.note_button, Qt.MouseButton.LeftButton)
     assert editor.mode == "note"
     assert not editor.recipients.isVisible() and not editor.actions_["attach"].isVisible()
-    assert editor.note_label.isVisible() and editor.note_label.text() == "Internal note"
+    assert (
+        editor.note_label.isVisible()
+        and editor.note_label.text() == "Internal note: only agents see it"
+    )
     assert "#fff6cc" in editor.text.styleSheet()
     assert editor.send_button.text() == "Add note"
     editor.text.setFocus()
