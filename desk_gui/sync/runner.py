@@ -33,6 +33,7 @@ from .mail_in.ingest import Outcome
 from .mail_in.worker import MailboxWorker, Progress
 from .mail_out import drain_outbox
 from .secrets import Secrets
+from .sla.engine import SlaEngine
 
 log = logging.getLogger(__name__)
 
@@ -178,8 +179,27 @@ class _MailboxThread:
 
 
 def default_passes(store: Store, secrets: Secrets, holder: str) -> list[PeriodicPass]:
-    """The outbox drain (acknowledgements, notifications, queued replies)."""
-    return [PeriodicPass("outbox", lambda: drain_outbox(store, secrets, holder=holder))]
+    """SLA first (escalations, reminders, auto-assignment, trigger rules may queue mail),
+    then the outbox drain (acknowledgements, notifications, queued replies)."""
+    sla = SlaEngine(store, holder=f"sla:{holder}")
+    return [
+        PeriodicPass("sla", sla.run_once),
+        PeriodicPass("outbox", lambda: drain_outbox(store, secrets, holder=holder)),
+    ]
+
+
+def tickets_touched(report: object) -> set[uuid.UUID]:
+    """Tickets a pass's report names (an SLA pass assigns, resumes, escalates...)."""
+    if not dataclasses.is_dataclass(report) or isinstance(report, type):
+        return set()
+    found: set[uuid.UUID] = set()
+    for f in dataclasses.fields(report):
+        value = getattr(report, f.name)
+        if isinstance(value, list):
+            found.update(
+                t for t in (getattr(item, "ticket_id", None) for item in value) if t is not None
+            )
+    return found
 
 
 @dataclass

@@ -26,7 +26,7 @@ from desk_gui.models.queries import TicketRow
 from desk_gui.sync.facade import Desk, TicketChange
 from desk_gui.sync.mail_in.ingest import Outcome
 from desk_gui.sync.mail_in.worker import Progress
-from desk_gui.sync.runner import Callbacks, SyncService
+from desk_gui.sync.runner import Callbacks, SyncService, tickets_touched
 from desk_gui.sync.secrets import Secrets
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,7 @@ class EngineRunner(QObject):
         self._throttle.setInterval(ARRIVED_THROTTLE_MS)
         self._throttle.timeout.connect(self.ticketsArrived)
         self._fetched.connect(self._on_fetched)
+        self.passed.connect(self._on_passed)
         self.progressed.connect(self._arrived)
 
     # --- lifetime -------------------------------------------------------------------------
@@ -149,6 +150,11 @@ class EngineRunner(QObject):
 
     def _on_fetched(self, _mailbox: str, outcomes: list[Outcome]) -> None:
         ids = {o.ticket_id for o in outcomes if o.state is not None and o.ticket_id is not None}
+        if ids:
+            self._spawn(self._announce(ids))
+
+    def _on_passed(self, _name: str, report: object) -> None:
+        ids = tickets_touched(report)  # an SLA pass assigned, resumed, escalated...
         if ids:
             self._spawn(self._announce(ids))
 

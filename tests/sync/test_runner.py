@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from desk_gui.models import InboundMail, Ticket
+from desk_gui.models.base import utcnow
 from desk_gui.models.lease import Lease
 from desk_gui.models.mailbox import Security
 from desk_gui.models.store import Store
@@ -18,7 +19,9 @@ from desk_gui.sync.mail_in import admin
 from desk_gui.sync.mail_in.ingest import Outcome
 from desk_gui.sync.mail_in.worker import Progress
 from desk_gui.sync.mail_out import DrainReport
-from desk_gui.sync.runner import Callbacks, PeriodicPass, SyncService
+from desk_gui.sync.runner import Callbacks, PeriodicPass, SyncService, tickets_touched
+from desk_gui.sync.sla.assignment import Assignment
+from desk_gui.sync.sla.engine import SlaReport
 
 from .mail_in import conftest as mail_in
 from .mail_in.conftest import ImapAccount, MemorySecrets, add_mailbox
@@ -100,6 +103,8 @@ def test_workers_fetch_on_their_threads_and_a_failing_mailbox_stalls_no_other(
         assert {t.name for t in service.threads()} >= {"mailbox-support", "mailbox-sales"}
         assert threading.current_thread().name not in {t.name for t in service.threads()}
         rec.wait(lambda: any(n == "outbox" for n, _ in rec.passed))
+        assert [n for n, _ in rec.passed][:2] == ["sla", "outbox"]
+        assert isinstance(dict(rec.passed)["sla"], SlaReport)
         assert isinstance(dict(rec.passed)["outbox"], DrainReport)
 
         # While the failing one retries, new mail in the other arrives through IDLE.
@@ -210,3 +215,11 @@ def test_periodic_passes_report_failures_recover_and_wake_at_once(
         assert rec.recovered == ["outbox"]
     finally:
         assert service.stop(timeout=10) == []
+
+
+def test_tickets_touched_reads_the_ticket_ids_a_pass_report_names() -> None:
+    a, b = uuid.uuid4(), uuid.uuid4()
+    report = SlaReport(utcnow(), assigned=[Assignment(a, None), Assignment(b, uuid.uuid4())])
+    assert tickets_touched(report) == {a, b}
+    assert tickets_touched(DrainReport(sent=3)) == set()
+    assert tickets_touched("sent 1") == set()
