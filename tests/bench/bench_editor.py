@@ -128,6 +128,7 @@ def main() -> int:
         asyncio.set_event_loop(loop)
         tasks = Tasks()
         editor = ReplyEditor(desk, tasks, DraftStore(Path(tmp) / "drafts"))
+        editor.setMinimumSize(*SIZE)  # no size-hint chatter from the offscreen platform
         editor.resize(*SIZE)
         editor.show()
         with loop:
