@@ -63,8 +63,12 @@ class PeriodicPass:
     run: Callable[[], object]
 
 
-class Stopping(Exception):
-    """Raised between two batches when the service stops, to leave a long import early."""
+class Stopping(BaseException):
+    """Raised between two batches when the service stops, to leave a long import early.
+
+    A BaseException, like asyncio's CancelledError: the worker's "retry on any error"
+    must not catch it (nor record it as the mailbox's last error).
+    """
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from desk_gui.models import InboundMail, Ticket
 from desk_gui.models.base import utcnow
 from desk_gui.models.lease import Lease
-from desk_gui.models.mailbox import Security
+from desk_gui.models.mailbox import MailboxState, Security
 from desk_gui.models.store import Store
 from desk_gui.sync.mail_in import admin
 from desk_gui.sync.mail_in.ingest import Outcome
@@ -175,6 +175,9 @@ def test_stop_leaves_a_big_import_between_batches_and_a_restart_finishes_it_exac
     stopped_at = count(store, InboundMail)
     assert 0 < stopped_at < 600
     assert rec.progress[0].total == 600 and rec.fetched == []  # the pass did not finish
+    assert rec.failed == []  # stopping is no failure of the mailbox
+    with store.read() as s:
+        assert s.scalars(select(MailboxState.last_error)).all() == [None]
 
     rec2 = Recorder()
     again = SyncService(store, secrets, rec2.callbacks(), passes=[])
