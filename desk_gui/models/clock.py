@@ -51,7 +51,12 @@ class SlaClock(Base):
     """One clock per ticket and target: the current cycle of that target."""
 
     __tablename__ = "sla_clocks"
-    __table_args__ = (Index("ix_sla_clocks_next_level", "next_level_s"),)
+    # WITHOUT ROWID on SQLite: one b-tree keyed by (ticket, target) instead of a rowid
+    # table plus a primary-key index, which halves the work of a bulk recompute's writes.
+    __table_args__ = (
+        Index("ix_sla_clocks_next_level", "next_level_s"),
+        {"sqlite_with_rowid": False},
+    )
 
     ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
     target: Mapped[SlaTarget] = mapped_column(str_enum(SlaTarget), primary_key=True)
@@ -90,6 +95,7 @@ class SlaTicketState(Base):
     __table_args__ = (
         Index("ix_sla_tickets_next_due", "next_due_s", "ticket_id"),
         Index("ix_sla_tickets_open", "open"),
+        {"sqlite_with_rowid": False},
     )
 
     ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), primary_key=True)

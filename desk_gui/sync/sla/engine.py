@@ -29,7 +29,7 @@ from . import assignment, escalation, reminders, triggers
 from .calendar import from_epoch, to_epoch
 from .config import CalendarCache, SlaConfig, load_config
 from .notify import Hlc
-from .recompute import chunks, claim, dirty_tickets, mark_all_stale, recompute
+from .recompute import CHUNK, chunks, claim, dirty_tickets, mark_all_stale, recompute
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class SlaEngine:
         store: Store,
         holder: str | None = None,
         late_after: timedelta = timedelta(minutes=2),
-        chunk: int = 2000,
+        chunk: int = CHUNK,
         batch: int = BATCH,
     ) -> None:
         self.store = store

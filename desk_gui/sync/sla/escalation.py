@@ -163,7 +163,7 @@ def _effects(
     )
     text = (
         f"{'(late) ' if late else ''}{ticket_title(ticket)}: {TARGET_NAMES[clock.target]} "
-        f"{level.label()} of {format_duration(clock.target_s)} ({policy.name})"
+        f"reached {level.label()} of {format_duration(clock.target_s)} ({policy.name})"
     )
     data = {
         "target": clock.target.value,

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from desk_gui.models.sla import DEFAULT_PAUSE_STATUSES, SlaTarget
 from desk_gui.models.ticket import Priority, Status
@@ -165,8 +165,7 @@ def levels_for(levels: Sequence[Level], target: SlaTarget, target_s: int) -> lis
 MATCH_KEYS = ("contract", "group", "type", "category", "priority", "channel")
 
 
-@dataclass(frozen=True)
-class TicketFacts:
+class TicketFacts(NamedTuple):
     """What a policy may look at; values as the strings stored in the match JSON."""
 
     contract: str

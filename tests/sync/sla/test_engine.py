@@ -187,3 +187,29 @@ def test_due_soon_and_breached_views(desk: Desk) -> None:
         [target] = sla.targets
         assert target.remaining_s == HOUR + 30 * 60 and target.level == "ok"
         assert target.explanation.due == berlin(2026, 6, 8, 15)
+
+
+def test_alerts_for_the_ui_and_the_due_next_sort(desk: Desk) -> None:
+    from desk_gui.models import Ticket
+    from desk_gui.sync.sla.policy import Level
+
+    desk.policy(first=HOUR, levels=[Level(percent=100, notify=("assignee",))])
+    late = desk.run(CreateTicket(subject="late", assignee_id=desk.ben), berlin(2026, 6, 8, 8))
+    soon = desk.run(CreateTicket(subject="soon", assignee_id=desk.ben), berlin(2026, 6, 8, 9))
+    none = desk.run(CreateTicket(subject="none", assignee_id=desk.ben), berlin(2026, 6, 8, 9))
+    desk.run(SetStatus(ticket_id=none, status=Status.RESOLVED), berlin(2026, 6, 8, 9, 5))
+    run_engine(desk, berlin(2026, 6, 8, 9, 30))
+    with desk.store.write() as s:
+        [row] = views.alerts(s, desk.ben)
+        assert row.ticket_id == late and row.kind.value == "sla_breach"
+        assert row.data["level"] == "100%" and row.data["late"]  # due 09:00, fired 09:30
+        assert row.text == "(late) #10001 late: first response reached 100 % of 1h (Standard)"
+        assert [a.id for a in views.alerts_since(s, berlin(2026, 6, 8))] == [row.id]
+        assert views.mark_alerts_read(s, desk.ben, [row.id], berlin(2026, 6, 8, 9, 31)) == 1
+        assert views.alerts(s, desk.ben) == []
+        assert len(views.alerts(s, desk.ben, unread_only=False)) == 1
+        due = views.next_due_column()
+        order = s.scalars(
+            select(Ticket.id).order_by(due.is_(None), due, Ticket.id)
+        ).all()  # fmt: skip
+        assert order == [late, soon, none]

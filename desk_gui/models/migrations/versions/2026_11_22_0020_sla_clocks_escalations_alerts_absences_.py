@@ -230,6 +230,7 @@ def upgrade() -> None:
             ["ticket_id"], ["tickets.id"], name=op.f("fk_sla_clocks_ticket_id_tickets")
         ),
         sa.PrimaryKeyConstraint("ticket_id", "target", name=op.f("pk_sla_clocks")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("sla_clocks", schema=None) as batch_op:
         batch_op.create_index("ix_sla_clocks_next_level", ["next_level_s"], unique=False)
@@ -261,6 +262,7 @@ def upgrade() -> None:
             ["ticket_id"], ["tickets.id"], name=op.f("fk_sla_tickets_ticket_id_tickets")
         ),
         sa.PrimaryKeyConstraint("ticket_id", name=op.f("pk_sla_tickets")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("sla_tickets", schema=None) as batch_op:
         batch_op.create_index("ix_sla_tickets_next_due", ["next_due_s", "ticket_id"], unique=False)
