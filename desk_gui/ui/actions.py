@@ -74,6 +74,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "settings",
         "open_mailboxes",
     ),
+    ActionSpec("absence", QT_TRANSLATE_NOOP("Actions", "&Absence…"), "settings", "edit_absence"),
     ActionSpec(
         "lang_system",
         QT_TRANSLATE_NOOP("Actions", "System language"),

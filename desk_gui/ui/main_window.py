@@ -27,6 +27,7 @@ from desk_gui.sync.facade import Desk
 from desk_gui.sync.secrets import KeyringSecrets, Secrets
 
 from . import i18n
+from .absence_dialog import AbsenceDialog, leads_a_group
 from .actions import Actions
 from .drafts import DraftStore
 from .engine_runner import EngineRunner
@@ -222,6 +223,17 @@ class MainWindow(QMainWindow):
         dialog = TemplateSettings(self.desk, self.tasks, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+
+    def edit_absence(self) -> None:
+        self.tasks.spawn(self._open_absence())
+
+    async def _open_absence(self) -> None:
+        me = self.desk.actor.agent_id
+        is_lead = me is not None and await self.desk.read(leads_a_group, me)
+        dialog = AbsenceDialog(self.desk, self.tasks, self.directory, is_lead, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.absence = dialog
+        dialog.open()
 
     def choose_language(self, language: str) -> None:
         """Switch live and remember it; an empty language follows the system."""

@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from desk_gui.models import OPEN_STATUSES, queries, views
+from desk_gui.models import OPEN_STATUSES, queries, sla_list
 from desk_gui.models.queries import TicketFilter
 from desk_gui.models.views import Directory
 from desk_gui.sync.facade import Desk, TicketChange
@@ -35,6 +35,8 @@ TITLES = {
     "groups": QT_TRANSLATE_NOOP("Navigation", "Groups"),
     "open": QT_TRANSLATE_NOOP("Navigation", "All open"),
     "follow_ups": QT_TRANSLATE_NOOP("Navigation", "Follow-ups"),
+    "due_soon": QT_TRANSLATE_NOOP("Navigation", "Due soon"),
+    "breached": QT_TRANSLATE_NOOP("Navigation", "Breached"),
     "all": QT_TRANSLATE_NOOP("Navigation", "All tickets"),
 }
 
@@ -47,7 +49,7 @@ class View:
 
     @property
     def ascending(self) -> bool:
-        return self.filter.follow_up
+        return self.filter.follow_up or isinstance(self.filter, sla_list.SlaFilter)
 
 
 def build_views(directory: Directory, agent_id: uuid.UUID | None) -> list[View]:
@@ -67,6 +69,8 @@ def build_views(directory: Directory, agent_id: uuid.UUID | None) -> list[View]:
         # dated ticket is open anyway, and the follow-up index alone answers fast
         # (with the status filter SQLite sorts all open tickets: 0.5 s at 1M).
         View("follow_ups", TicketFilter(follow_up=True)),
+        View("due_soon", sla_list.SlaFilter(sla=sla_list.SlaView.DUE_SOON)),
+        View("breached", sla_list.SlaFilter(sla=sla_list.SlaView.BREACHED)),
         View("all", TicketFilter()),
     ]
     return result
@@ -208,7 +212,7 @@ class Navigation(QTreeWidget):
     async def _load_counts(self, generation: int, wanted: list[View]) -> None:
         # One view at a time: the counts never take every reader while the list loads.
         for view in wanted:
-            counted = await self._desk.read(views.counts, [view.filter])
+            counted = await self._desk.read(sla_list.counts, [view.filter])
             if generation != self._generation:
                 return
             item = self._items.get(view.key)

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
-from desk_gui.models import Priority, Status, queries
+from desk_gui.models import Priority, Status, sla_list
 from desk_gui.models.queries import TicketFilter, TicketRow
 from desk_gui.sync.facade import Desk, TicketChange
 
@@ -150,7 +150,7 @@ class TicketListModel(QAbstractTableModel):
     async def _load_page(self, generation: int, flt: TicketFilter, page: int) -> None:
         start = page * self._page_size
         try:
-            rows = await self._desk.read(queries.rows_at, flt, start, self._page_size)
+            rows = await self._desk.read(sla_list.rows_at, flt, start, self._page_size)
         except Exception:
             if generation == self._generation:
                 self._loading.discard(page)
@@ -168,7 +168,7 @@ class TicketListModel(QAbstractTableModel):
         self.pageLoaded.emit(page)
 
     async def _load_count(self, generation: int, flt: TicketFilter) -> None:
-        total = await self._desk.read(queries.count, flt)
+        total = await self._desk.read(sla_list.count, flt)
         if generation != self._generation:
             return
         self._count = total

@@ -38,6 +38,7 @@ from .drafts import DraftStore
 from .outbox_panel import OutboxPanel, OutboxRow, outbox_rows, render_thread_with_states
 from .properties_panel import PropertiesPanel
 from .reply_editor import ReplyEditor
+from .sla_panel import SlaPanel
 from .tasks import Tasks
 
 
@@ -108,6 +109,7 @@ class TicketView(QStackedWidget):
         self.header.setObjectName("ticketHeader")
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sla = SlaPanel(desk, tasks)
         self.banner = Banner()
         self.conversation = ThreadBrowser()
         self.history = QTreeWidget()
@@ -155,6 +157,7 @@ class TicketView(QStackedWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.header)
+        layout.addWidget(self.sla)
         layout.addWidget(self.banner)
         layout.addWidget(body, 1)
         self.addWidget(self.empty)
@@ -189,6 +192,7 @@ class TicketView(QStackedWidget):
         self._ticket_id = None
         self._page = None
         self.properties.show_page(None)
+        self.sla.show_ticket(None)
         self.editor.show_page(None)
         self.outbox.set_rows(None, ())
         self.setCurrentIndex(0)
@@ -208,6 +212,7 @@ class TicketView(QStackedWidget):
             self.clear()
             return
         self._show(page)
+        self.sla.show_ticket(page.id)
 
     def _on_change(self, change: TicketChange) -> None:
         if change.ticket_id == self._ticket_id:
@@ -322,5 +327,6 @@ class TicketView(QStackedWidget):
     def shutdown(self) -> None:
         self._generation += 1
         self._unsubscribe()
+        self.sla.shutdown()
         self.editor.shutdown()
         self.outbox.shutdown()

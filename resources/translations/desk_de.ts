@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>AbsenceDialog</name>
+    <message>
+        <location filename="../../desk_gui/ui/absence_dialog.py" line="+86"/>
+        <source>Absence</source>
+        <translation>Abwesenheit</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>&amp;Agent:</source>
+        <translation>&amp;Agent:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;From:</source>
+        <translation>&amp;Von:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Until (inclusive):</source>
+        <translation>&amp;Bis (einschließlich):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Note:</source>
+        <translation>&amp;Notiz:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open urgent and high tickets go to another member of the group.</source>
+        <translation>Offene dringende und hohe Tickets gehen an ein anderes Mitglied der Gruppe.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Choose an agent.</source>
+        <translation>Bitte einen Agenten wählen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The absence must end on or after its first day.</source>
+        <translation>Die Abwesenheit muss am ersten Tag oder danach enden.</translation>
+    </message>
+</context>
+<context>
     <name>Actions</name>
     <message>
         <location filename="../../desk_gui/ui/actions.py" line="+36"/>
@@ -54,7 +97,12 @@
         <translation>&amp;Postfächer…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>&amp;Absence…</source>
+        <translation>&amp;Abwesenheit…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
@@ -162,7 +210,7 @@
 <context>
     <name>EngineRunner</name>
     <message>
-        <location filename="../../desk_gui/ui/engine_runner.py" line="+143"/>
+        <location filename="../../desk_gui/ui/engine_runner.py" line="+146"/>
         <source>Sync</source>
         <translation>Abgleich</translation>
     </message>
@@ -707,7 +755,7 @@ Ordner: {folder}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_gui/ui/main_window.py" line="+194"/>
+        <location filename="../../desk_gui/ui/main_window.py" line="+195"/>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>
     </message>
@@ -717,7 +765,7 @@ Ordner: {folder}</translation>
         <translation>Etwas ist schiefgegangen: {error}</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+49"/>
         <source>About Desk</source>
         <translation>Über Desk</translation>
     </message>
@@ -763,6 +811,16 @@ Ordner: {folder}</translation>
         <location line="+1"/>
         <source>Follow-ups</source>
         <translation>Wiedervorlagen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Due soon</source>
+        <translation>Bald fällig</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Breached</source>
+        <translation>Verletzt</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1220,6 +1278,64 @@ Ordner: {folder}</translation>
     </message>
 </context>
 <context>
+    <name>SlaPanel</name>
+    <message>
+        <location filename="../../desk_gui/ui/sla_panel.py" line="+39"/>
+        <source>First response</source>
+        <translation>Erste Antwort</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next response</source>
+        <translation>Nächste Antwort</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolution</source>
+        <translation>Lösung</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>{h} h {m:02d} min</source>
+        <translation>{h} Std. {m:02d} Min.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{m} min</source>
+        <translation>{m} Min.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>met</source>
+        <translation>eingehalten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>paused, {time} left</source>
+        <translation>pausiert, noch {time}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>overdue by {time}</source>
+        <translation>seit {time} überfällig</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{time} left</source>
+        <translation>noch {time}</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>SLA {policy}:</source>
+        <translation>SLA {policy}:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Due {when}</source>
+        <translation>Fällig {when}</translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
         <location filename="../../desk_gui/ui/status_bar.py" line="+69"/>
@@ -1522,7 +1638,7 @@ Gruppe: {group}</translation>
 <context>
     <name>TicketView</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_view.py" line="+217"/>
+        <location filename="../../desk_gui/ui/ticket_view.py" line="+222"/>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>
     </message>

@@ -1,0 +1,189 @@
+"""SLA in the window, on real widgets: the ticket's remaining time, the "Due soon" and
+"Breached" views, and an absence saved in the dialog handing a ticket over."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from desk_gui.models import Agent, Group, Membership
+from desk_gui.models.commands import Actor, CreateTicket, execute
+from desk_gui.models.history import HistoryEntry as History
+from desk_gui.models.sla import SlaTarget
+from desk_gui.models.store import Store
+from desk_gui.models.ticket import Priority, Ticket
+from desk_gui.sync.facade import Desk
+from desk_gui.sync.sla import admin
+from desk_gui.sync.sla.engine import SlaEngine
+from desk_gui.ui.absence_dialog import AbsenceDialog, AbsenceSaved
+from desk_gui.ui.main_window import AGENT_SETTING, MainWindow
+
+from .conftest import wait_loaded
+
+HOUR = 3600
+
+
+@dataclass
+class SlaDesk:
+    t0: datetime  # "now" of the test: when the fresh tickets came in
+    anna: uuid.UUID  # lead of Support
+    ben: uuid.UUID
+    cara: uuid.UUID
+    fresh: uuid.UUID  # urgent, Ben's, first response due in an hour: due soon
+    old: uuid.UUID  # came in three hours ago, first response 1 h: breached
+    none_due: uuid.UUID  # low priority, outside the policy: in neither view
+
+
+def _create(
+    store: Store, subject: str, prio: Priority, group: uuid.UUID, agent: uuid.UUID
+) -> uuid.UUID:
+    tid = uuid.uuid4()
+    cmd = CreateTicket(
+        ticket_id=tid,
+        subject=subject,
+        body="Hilfe",
+        from_addr="kunde@example.com",
+        group_id=group,
+        assignee_id=agent,
+        priority=prio,
+    )
+    execute(store, cmd, Actor("mail"))
+    return tid
+
+
+@pytest.fixture
+def sla_desk(sqlite_store: Store, monkeypatch: pytest.MonkeyPatch) -> SlaDesk:
+    store = sqlite_store
+    t0 = datetime.now(UTC).replace(microsecond=0)
+    hlc = store.clock.now
+    with store.write() as s:
+        cal = admin.create_calendar(s, hlc, "Immer", "Europe/Berlin", ["mon-sun 00:00-24:00"])
+        anna = Agent(login="anna", name="Anna Schmidt")
+        ben = Agent(login="ben", name="Ben Weber")
+        cara = Agent(login="cara", name="Cara Jung")
+        s.add_all([anna, ben, cara])
+        s.flush()
+        support = Group(name="Support", lead_agent_id=anna.id)
+        s.add(support)
+        s.flush()
+        s.add_all(Membership(agent_id=a.id, group_id=support.id) for a in (anna, ben, cara))
+        targets = {SlaTarget.FIRST_RESPONSE: HOUR, SlaTarget.RESOLUTION: 8 * HOUR}
+        match = {"priority": ["urgent", "high", "normal"]}
+        admin.create_policy(s, hlc, "Standard", cal, targets, match)
+        ids = anna.id, ben.id, cara.id, support.id
+    anna_id, ben_id, cara_id, group = ids
+    clock = {"now": t0 - timedelta(hours=3)}
+    monkeypatch.setattr("desk_gui.models.commands.utcnow", lambda: clock["now"])
+    old = _create(store, "Alte Anfrage", Priority.NORMAL, group, cara_id)
+    clock["now"] = t0
+    fresh = _create(store, "Drucker defekt", Priority.URGENT, group, ben_id)
+    none_due = _create(store, "Irgendwann", Priority.LOW, group, ben_id)
+    SlaEngine(store).run_once(now=t0)
+    return SlaDesk(t0, anna_id, ben_id, cara_id, fresh, old, none_due)
+
+
+@pytest.fixture
+def window(
+    sla_desk: SlaDesk, desk: Desk, settings: QSettings, make_window: Callable[..., MainWindow]
+) -> MainWindow:
+    settings.setValue(AGENT_SETTING, str(sla_desk.anna))
+    return make_window(desk)
+
+
+def test_ticket_view_shows_remaining_business_time_coloured_by_level(
+    qtbot: QtBot, sla_desk: SlaDesk, window: MainWindow
+) -> None:
+    panel = window.ticket.sla
+    panel._now = lambda: sla_desk.t0 + timedelta(minutes=15)
+    window.ticket.show_ticket(sla_desk.fresh)
+    qtbot.waitUntil(lambda: SlaTarget.FIRST_RESPONSE in panel.labels, timeout=5000)
+    first = panel.labels[SlaTarget.FIRST_RESPONSE]
+    assert first.text() == "First response: 45 min left"
+    assert first.property("level") == "ok"
+    assert panel.labels[SlaTarget.RESOLUTION].text() == "Resolution: 7 h 45 min left"
+    assert panel.isVisibleTo(window)
+
+    window.ticket.show_ticket(sla_desk.old)
+    qtbot.waitUntil(
+        lambda: panel.state is not None and panel.state.ticket_id == sla_desk.old, timeout=5000
+    )
+    first = panel.labels[SlaTarget.FIRST_RESPONSE]
+    assert first.text() == "First response: overdue by 2 h 15 min"
+    assert first.property("level") == "breached"
+
+    window.ticket.show_ticket(sla_desk.none_due)  # no policy matches a low ticket
+    qtbot.waitUntil(
+        lambda: panel.state is not None and panel.state.ticket_id == sla_desk.none_due,
+        timeout=5000,
+    )
+    assert panel.labels == {} and not panel.isVisibleTo(window)
+
+
+def _listed(qtbot: QtBot, window: MainWindow, key: str) -> list[uuid.UUID]:
+    assert window.navigation.select(key)
+    qtbot.waitUntil(lambda: window.view is not None and window.view.key == key, timeout=5000)
+    wait_loaded(qtbot, window)
+    rows = [window.model.ticket_at(i) for i in range(window.model.rowCount())]
+    return [r.id for r in rows if r is not None]
+
+
+def test_due_soon_and_breached_views_list_the_right_tickets(
+    qtbot: QtBot, sla_desk: SlaDesk, window: MainWindow
+) -> None:
+    titles = {window.navigation.title(v) for v in window.navigation.views()}
+    assert {"Due soon", "Breached"} <= titles
+    assert _listed(qtbot, window, "due_soon") == [sla_desk.fresh]
+    assert _listed(qtbot, window, "breached") == [sla_desk.old]
+    qtbot.waitUntil(lambda: window.navigation.count_text("breached") == "1", timeout=5000)
+    assert window.navigation.count_text("due_soon") == "1"
+
+
+def test_absence_dialog_hands_the_urgent_ticket_to_a_colleague(
+    qtbot: QtBot, sla_desk: SlaDesk, window: MainWindow, sqlite_store: Store
+) -> None:
+    window.edit_absence()
+    qtbot.waitUntil(
+        lambda: isinstance(getattr(window, "absence", None), AbsenceDialog), timeout=5000
+    )
+    dialog: AbsenceDialog = window.absence
+    assert dialog.agent.isEnabled()  # Anna leads Support: she may pick anyone
+    dialog.agent.setCurrentIndex(dialog.agent.findData(str(sla_desk.ben)))
+    dialog.note.setText("Urlaub")
+    with qtbot.waitSignal(dialog.saved, timeout=5000) as saved:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    result: AbsenceSaved = saved.args[0]
+    assert [h.ticket_id for h in result.handed_over] == [sla_desk.fresh]  # not the low one
+
+    with sqlite_store.read() as s:
+        fresh = s.get(Ticket, sla_desk.fresh)
+        low = s.get(Ticket, sla_desk.none_due)
+        assert fresh is not None and low is not None
+        assert fresh.assignee_id in (sla_desk.anna, sla_desk.cara)
+        assert low.assignee_id == sla_desk.ben
+        new_name = s.get(Agent, fresh.assignee_id).name  # type: ignore[union-attr]
+        fields = s.scalars(select(History.field).where(History.ticket_id == fresh.id)).all()
+        assert "assignee_id" in fields or "assignee" in fields
+
+    window.ticket.show_ticket(sla_desk.fresh)
+    qtbot.waitUntil(
+        lambda: window.ticket.page is not None and window.ticket.page.id == sla_desk.fresh,
+        timeout=5000,
+    )
+    entries = [
+        [item.text(c) for c in range(5)]
+        for item in (
+            window.ticket.history.topLevelItem(i)
+            for i in range(window.ticket.history.topLevelItemCount())
+        )
+        if item is not None
+    ]
+    handed = [e for e in entries if e[1] == "hand-over: Ben Weber absent"]
+    assert handed and handed[0][3] == "Ben Weber" and handed[0][4] == new_name
