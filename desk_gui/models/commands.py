@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from .base import utcnow
 from .history import HistoryEntry
 from .message import CallOutcome, Message, MessageKind
-from .meta import next_value
+from .meta import Counter, next_value, reserve
 from .outbox import OutboxCommand
 from .party import Agent, Contact, ContactAddress, Group, Membership, Organization
 from .store import Store
@@ -106,6 +106,56 @@ class Context:
     def touch(self, ticket: Ticket) -> None:
         ticket.updated_at = self.now
         ticket.hlc = self.hlc
+
+
+BATCH_KEY = "desk.batch"
+
+
+@dataclass
+class BatchMemo:
+    """What a bulk loader (the mail engine) lets its commands remember for one transaction.
+
+    Set in `session.info[BATCH_KEY]` for the transaction only: the ids the loader minted
+    itself (a fresh uuid4 cannot exist yet, so no replay check round trip), contacts and
+    tags by name (rows this transaction read or made), and counter numbers reserved for
+    the batch with one UPDATE each; `release` gives back what the batch did not use while
+    the transaction still holds the counter row, so numbers stay gapless.
+    """
+
+    fresh: set[uuid.UUID] = field(default_factory=set)
+    contacts: dict[str, Contact] = field(default_factory=dict)
+    tags: dict[str, Tag] = field(default_factory=dict)
+    counters: dict[str, list[int]] = field(default_factory=dict)  # name -> [next, last]
+
+    def reserve(self, session: Session, name: str, count: int, start: int = 1) -> None:
+        first = reserve(session, name, count, start)
+        self.counters[name] = [first, first + count - 1]
+
+    def release(self, session: Session) -> None:
+        for name, (nxt, last) in self.counters.items():
+            if unused := last - nxt + 1:
+                session.execute(
+                    update(Counter).where(Counter.name == name).values(value=Counter.value - unused)
+                )
+        self.counters.clear()
+
+
+def _memo(session: Session) -> BatchMemo | None:
+    memo: BatchMemo | None = session.info.get(BATCH_KEY)
+    return memo
+
+
+def _next_value(session: Session, name: str, start: int = 1) -> int:
+    memo = _memo(session)
+    if memo is not None and (span := memo.counters.get(name)) and span[0] <= span[1]:
+        span[0] += 1
+        return span[0] - 1
+    return next_value(session, name, start)
+
+
+def _is_fresh(session: Session, id_: uuid.UUID) -> bool:
+    memo = _memo(session)
+    return memo is not None and id_ in memo.fresh
 
 
 def _text(value: object) -> str | None:
@@ -219,8 +269,13 @@ def find_contact(session: Session, address: str) -> Contact | None:
 def contact_for(ctx: Context, address: str, name: str | None = None) -> Contact:
     """The contact owning an address; an unknown sender becomes a contact in one step."""
     address = normalize_address(address)
+    memo = _memo(ctx.session)
+    if memo is not None and (known := memo.contacts.get(address)) is not None:
+        return known
     contact = find_contact(ctx.session, address)
     if contact is not None:
+        if memo is not None:
+            memo.contacts[address] = contact
         return contact
     domain = address.rsplit("@", 1)[1]
     org = ctx.session.scalar(select(Organization).where(Organization.domain == domain))
@@ -228,6 +283,8 @@ def contact_for(ctx: Context, address: str, name: str | None = None) -> Contact:
     contact.addresses.append(ContactAddress(address=address, hlc=ctx.hlc))
     ctx.session.add(contact)
     ctx.session.flush()
+    if memo is not None:
+        memo.contacts[address] = contact
     return contact
 
 
@@ -235,7 +292,7 @@ def _message(ctx: Context, ticket: Ticket, kind: MessageKind, **values: Any) -> 
     msg = Message(
         ticket_id=ticket.id,
         kind=kind,
-        seq=next_value(ctx.session, "message_seq"),
+        seq=_next_value(ctx.session, "message_seq"),
         created_at=ctx.now,
         hlc=ctx.hlc,
         author_agent_id=ctx.actor.agent_id,
@@ -277,16 +334,21 @@ class CreateTicket(Command):
     message_uuid: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def apply(self, ctx: Context) -> uuid.UUID:
+        return self.create(ctx)[0]
+
+    def create(self, ctx: Context) -> tuple[uuid.UUID, Message | None]:
+        """The ticket's id and its first message (None when replayed: nothing new)."""
         subject = self.subject.strip()
         if not subject:
             raise CommandError("a ticket needs a subject")
-        if ctx.session.get(Ticket, self.ticket_id) is not None:
-            return self.ticket_id  # replayed: creation is idempotent by client UUID
+        fresh = _is_fresh(ctx.session, self.ticket_id)
+        if not fresh and ctx.session.get(Ticket, self.ticket_id) is not None:
+            return self.ticket_id, None  # replayed: creation is idempotent by client UUID
         contact = contact_for(ctx, self.from_addr, self.from_name) if self.from_addr else None
         _check_refs(ctx, self.group_id, self.assignee_id)
         ticket = Ticket(
             id=self.ticket_id,
-            number=next_value(ctx.session, "ticket_number", TICKET_NUMBER_START),
+            number=_next_value(ctx.session, "ticket_number", TICKET_NUMBER_START),
             subject=subject,
             channel=self.channel,
             priority=self.priority,
@@ -304,9 +366,9 @@ class CreateTicket(Command):
             last_customer_message_at=ctx.now,
         )
         ctx.session.add(ticket)
-        ctx.session.flush()
+        ctx.session.flush()  # messages and history name the ticket only by its id column
         kind = _FIRST_KIND[self.channel]
-        _message(
+        msg = _message(
             ctx,
             ticket,
             kind,
@@ -319,7 +381,7 @@ class CreateTicket(Command):
             call_outcome=CallOutcome.REACHED if kind is MessageKind.CALL else None,
         )
         ctx.record(ticket, "created", None, ticket.label)
-        return ticket.id
+        return ticket.id, msg
 
 
 def _check_refs(ctx: Context, group_id: uuid.UUID | None, agent_id: uuid.UUID | None) -> None:
@@ -588,11 +650,16 @@ def _tag_named(ctx: Context, name: str, create: bool) -> Tag | None:
     name = name.strip().lower()
     if not name or len(name) > 80 or "," in name:
         raise CommandError(f"not a valid tag: {name!r}")
+    memo = _memo(ctx.session)
+    if memo is not None and (known := memo.tags.get(name)) is not None:
+        return known
     tag = ctx.session.scalar(select(Tag).where(Tag.name == name))
     if tag is None and create:
         tag = Tag(name=name, hlc=ctx.hlc)
         ctx.session.add(tag)
         ctx.session.flush()
+    if memo is not None and tag is not None:
+        memo.tags[name] = tag
     return tag
 
 

@@ -18,13 +18,14 @@ from .commands import (
     CommandError,
     Context,
     CreateTicket,
+    _is_fresh,
     _message,
     _reopen_on_customer_message,
     command,
     contact_for,
 )
 from .message import Attachment, Message, MessageKind
-from .party import Agent, ContactAddress
+from .party import Agent
 from .ticket import Channel, Priority
 
 
@@ -54,11 +55,12 @@ class ReceiveMail(Command):
     message_uuid: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def apply(self, ctx: Context) -> tuple[uuid.UUID, uuid.UUID]:
-        if (existing := ctx.session.get(Message, self.message_uuid)) is not None:
+        fresh = _is_fresh(ctx.session, self.message_uuid)  # minted by the engine just now
+        if not fresh and (existing := ctx.session.get(Message, self.message_uuid)) is not None:
             return existing.ticket_id, existing.id
         sender = _valid_or_none(self.from_addr)
         if self.ticket_id is None:
-            ticket_id = CreateTicket(
+            ticket_id, created = CreateTicket(
                 subject=self.subject.strip() or "(no subject)",
                 body=self.body_text,
                 body_html=self.body_html,
@@ -70,14 +72,14 @@ class ReceiveMail(Command):
                 message_id_header=self.message_id_header,
                 ticket_id=self.new_ticket_id,
                 message_uuid=self.message_uuid,
-            ).apply(ctx)
-            msg = ctx.session.get(Message, self.message_uuid)
+            ).create(ctx)
+            msg = created or ctx.session.get(Message, self.message_uuid)
             assert msg is not None
         else:
             ticket = ctx.ticket(self.ticket_id)
             ticket_id = ticket.id
-            if sender and not _known(ctx, sender):
-                contact_for(ctx, sender, self.from_name)
+            if sender:
+                contact_for(ctx, sender, self.from_name)  # known: found; unknown: made
             msg = _message(ctx, ticket, MessageKind.INBOUND_MAIL, id=self.message_uuid)
             _reopen_on_customer_message(ctx, ticket)
             ctx.touch(ticket)
@@ -115,13 +117,6 @@ def _valid_or_none(address: str | None) -> str | None:
         return normalize_address(address)
     except CommandError:
         return None  # a broken From: still gets its mail stored, just without a contact
-
-
-def _known(ctx: Context, address: str) -> bool:
-    return (
-        ctx.session.scalar(select(ContactAddress.id).where(ContactAddress.address == address))
-        is not None
-    )
 
 
 def agent_by_address(ctx_session: Any, address: str) -> Agent | None:

@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 
 from desk_gui.models import blob
 from desk_gui.models.base import utcnow
-from desk_gui.models.commands import Actor, run_in
+from desk_gui.models.commands import (
+    BATCH_KEY,
+    TICKET_NUMBER_START,
+    Actor,
+    BatchMemo,
+    run_in,
+)
 from desk_gui.models.inbound import InboundMail, InboundState
 from desk_gui.models.mail_commands import ReceiveMail
 from desk_gui.models.mailbox import Mailbox, MailboxState
@@ -120,6 +126,10 @@ class _Batch:
             self.seen.setdefault(sha, _Seen(state, ticket_id, message_uuid))
         self.lookups = receive.Lookups.load(session)
         self.ledger: list[dict[str, Any]] = []
+        self.memo = BatchMemo()
+        if self.shas:  # each new mail takes at most one ticket number and one message seq
+            self.memo.reserve(session, "ticket_number", len(self.shas), TICKET_NUMBER_START)
+            self.memo.reserve(session, "message_seq", len(self.shas))
 
     def store_raws(self, items: Sequence[Fetched]) -> None:
         """Raw mails as blobs: small ones with two multi-row inserts, big ones streamed."""
@@ -181,6 +191,8 @@ class _Batch:
         if cmd is None:
             self.seen[sha] = _Seen(state, None, None)
             return Outcome(fetched.uid, state, None, detail or state.value)
+        # command_for leaves both ids to their uuid4 defaults: no row can have them yet.
+        self.memo.fresh.update((cmd.new_ticket_id, cmd.message_uuid))
         ticket_id, message_uuid = run_in(self.session, hlc, cmd, MAIL_ACTOR)
         row.update(ticket_id=ticket_id, message_uuid=message_uuid)
         self.seen[sha] = _Seen(state, ticket_id, message_uuid)
@@ -203,9 +215,14 @@ def ingest_batch(
     The caller advances the cursor in the same transaction (`advance_cursor`).
     """
     batch = _Batch(session, mailbox, uidvalidity, [f for f, _ in items])
-    batch.store_raws([f for f, _ in items])
-    outcomes = [batch.one(hlc(), fetched, parsed) for fetched, parsed in items]
-    batch.write_ledger()
+    session.info[BATCH_KEY] = batch.memo
+    try:
+        batch.store_raws([f for f, _ in items])
+        outcomes = [batch.one(hlc(), fetched, parsed) for fetched, parsed in items]
+        batch.write_ledger()
+        batch.memo.release(session)
+    finally:
+        del session.info[BATCH_KEY]
     return outcomes
 
 
