@@ -75,6 +75,7 @@ class EngineRunner(QObject):
         self._control = ThreadPoolExecutor(1, thread_name_prefix="engine-control")
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopping = False
+        self.running: int | None = None  # mailboxes fetched after the last (re)start
         self._done = asyncio.Event()
         self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
@@ -96,6 +97,7 @@ class EngineRunner(QObject):
     async def _reload(self, restart: tuple[str, ...]) -> None:
         loop = asyncio.get_running_loop()
         running = await loop.run_in_executor(self._control, self.service.reload, restart)
+        self.running = running
         self.started.emit(running)
 
     def wake(self) -> None:
