@@ -13,9 +13,10 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from time import monotonic
 
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,7 @@ from desk_gui.models.trigger import TriggerEvent
 
 from .. import leases
 from . import assignment, escalation, reminders, triggers
+from .bulk import Bulk, RawId
 from .calendar import from_epoch, to_epoch
 from .config import CalendarCache, SlaConfig, load_config
 from .notify import Hlc
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 FINGERPRINT_KEY = "sla.config_fingerprint"
 BATCH = 200
 MAX_ROUNDS = 100  # per step and run: a backlog is worked off over several runs
+FULL_SCAN_EVERY = timedelta(minutes=10)
+SCAN_MARGIN = timedelta(minutes=15)
 
 
 @dataclass
@@ -69,6 +73,10 @@ class SlaEngine:
         self.chunk = chunk
         self.batch = batch  # tickets per transaction when firing, assigning, resuming
         self.calendars = CalendarCache()
+        # Between full scans for changed tickets, only those updated since the last
+        # scan began (less a margin for clocks and slow commits) are looked at.
+        self._since: datetime | None = None
+        self._next_full = 0.0
 
     def _hlc(self) -> str:
         return self.store.clock.now()
@@ -77,7 +85,8 @@ class SlaEngine:
         """One full pass; `now` defaults to the database's clock."""
         self.store.clock  # noqa: B018 (first use writes the node id: not inside a batch)
         with self.store.write() as session:
-            now = now or leases.db_now(session)
+            scan_from = leases.db_now(session)
+            now = now or scan_from
             cfg = load_config(session, self.calendars)
             report = SlaReport(now)
             if get_setting(session, FINGERPRINT_KEY) != cfg.fingerprint:
@@ -85,25 +94,42 @@ class SlaEngine:
                 put_setting(session, FINGERPRINT_KEY, cfg.fingerprint)
                 report.full_recompute = True
         now_s = to_epoch(now)
-        self.refresh(cfg, now_s, report)
+        full = report.full_recompute or self._since is None or monotonic() >= self._next_full
+        self.refresh(cfg, now_s, report, since=None if full else self._since)
+        if full:
+            self._next_full = monotonic() + FULL_SCAN_EVERY.total_seconds()
+        self._since = scan_from - SCAN_MARGIN
         self._assign_intake(now, report)
         self._resume_reminders(now, report)
         self._hand_over(now, report)
-        self.refresh(cfg, now_s, report)  # what the steps above changed
+        touched = {a.ticket_id for a in report.assigned if a.agent_id}
+        touched |= {r.ticket_id for r in report.resumed}
+        touched |= {h.ticket_id for h in report.handed_over if h.to_agent}
+        if touched:  # what the steps above changed, right away
+            self.refresh(cfg, now_s, report, ids=sorted(touched))
         self._fire(cfg, now_s, report)
         return report
 
     # ---- steps ----------------------------------------------------------------------
 
-    def refresh(self, cfg: SlaConfig, now_s: int, report: SlaReport) -> None:
-        """Trigger rules and clocks for every ticket that changed since last seen."""
+    def refresh(
+        self,
+        cfg: SlaConfig,
+        now_s: int,
+        report: SlaReport,
+        since: datetime | None = None,
+        ids: Sequence[RawId] | None = None,
+    ) -> None:
+        """Trigger rules and clocks for the tickets that changed since last seen: all of
+        them (a full scan), those updated from `since` on, or just `ids`."""
         with self.store.read() as session:
-            ids = dirty_tickets(session, now_s)
+            if ids is None:
+                ids = dirty_tickets(session, now_s, since)
             rules = triggers.load_rules(session)
         now = from_epoch(now_s)
         for part in chunks(ids, self.chunk):
             with self.store.write() as session:
-                mine = claim(session, part)
+                mine = claim(session, Bulk(session).raw_ids(part))
                 ctx = triggers.RuleContext(session, self._hlc, now, rules)
                 report.triggered += triggers.run_for_changes(ctx, mine)
                 recompute(session, mine, cfg, now_s, mark_seen=True)
