@@ -36,6 +36,7 @@ from .navigation import Navigation, View
 from .notifications import NotificationBell
 from .search_box import SearchBox
 from .settings_templates import TemplateSettings
+from .sla_alerts import SlaAlerts
 from .status_bar import MESSAGE_MS, StatusBar
 from .sync_progress import SyncProgress
 from .tasks import Tasks
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.navigation = Navigation(desk, self.tasks)
         self.ticket = TicketView(desk, self.tasks, drafts=drafts)
         self.bell = NotificationBell(desk, self.tasks)
+        self.sla_alerts = SlaAlerts(desk, self.tasks, self.bell)
         self.search = SearchBox()
         self.status = StatusBar(desk.store)
         self.setStatusBar(self.status)
@@ -132,6 +134,9 @@ class MainWindow(QMainWindow):
         self.ticket.refused.connect(self._show_refusal)
         self.bell.ticketChosen.connect(self.ticket.show_ticket)
         self.ready.connect(self.bell.refresh)
+        self.ready.connect(self.sla_alerts.refresh)
+        self.sla_alerts.ticketChosen.connect(self.ticket.show_ticket)
+        self.engine.ticketsArrived.connect(self.sla_alerts.refresh)
         self.tasks.failed.connect(self._show_failure)
         self.sync_progress.follow(self.engine)
         self.sync_progress.openSettings.connect(self.open_mailboxes)
@@ -190,6 +195,7 @@ class MainWindow(QMainWindow):
         self._use_agent(agent_id)
         self.navigation.set_agent(agent_id)
         self.bell.refresh()
+        self.sla_alerts.refresh()
 
     def _show_refusal(self, message: str) -> None:
         self.status.showMessage(self.tr("Not saved: {reason}").format(reason=message), MESSAGE_MS)
@@ -297,5 +303,6 @@ class MainWindow(QMainWindow):
         self.navigation.shutdown()
         self.ticket.shutdown()
         self.engine.stop()
+        self.sla_alerts.shutdown()
         self.bell.shutdown()
         self.tasks.cancel_all()

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
@@ -122,7 +123,8 @@ class SlaPanel(QWidget):
 
     async def _load(self, generation: int, ticket_id: uuid.UUID) -> None:
         state = await self._desk.read(ticket_sla, ticket_id, self._now())
-        if generation == self._generation:
+        # The view may have been closed while the read ran.
+        if shiboken6.isValid(self) and generation == self._generation:
             self._render(state)
 
     def _render(self, state: TicketSla | None) -> None:
@@ -160,4 +162,5 @@ class SlaPanel(QWidget):
         super().changeEvent(event)
 
     def shutdown(self) -> None:
+        self._generation += 1
         self._timer.stop()

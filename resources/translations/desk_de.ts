@@ -755,7 +755,7 @@ Ordner: {folder}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_gui/ui/main_window.py" line="+195"/>
+        <location filename="../../desk_gui/ui/main_window.py" line="+201"/>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>
     </message>
@@ -1275,6 +1275,49 @@ Ordner: {folder}</translation>
         <location filename="../../desk_gui/ui/search_box.py" line="+41"/>
         <source>Search subject, text or #number in this view</source>
         <translation>Betreff, Text oder #Nummer in dieser Ansicht suchen</translation>
+    </message>
+</context>
+<context>
+    <name>SlaAlerts</name>
+    <message>
+        <location filename="../../desk_gui/ui/sla_alerts.py" line="+68"/>
+        <source>SLA warning: {ticket}</source>
+        <translation>SLA-Warnung: {ticket}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SLA breached: {ticket}</source>
+        <translation>SLA verletzt: {ticket}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SLA escalation: {ticket}</source>
+        <translation>SLA-Eskalation: {ticket}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Follow-up due: {ticket}</source>
+        <translation>Wiedervorlage fällig: {ticket}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hand-over: {ticket}</source>
+        <translation>Übergabe: {ticket}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Assigned to you: {ticket}</source>
+        <translation>Ihnen zugewiesen: {ticket}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rule: {ticket}</source>
+        <translation>Regel: {ticket}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{target}: level {level} ({policy})</source>
+        <translation>{target}: Stufe {level} ({policy})</translation>
     </message>
 </context>
 <context>

@@ -754,7 +754,7 @@ Folder: {folder}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_gui/ui/main_window.py" line="+195"/>
+        <location filename="../../desk_gui/ui/main_window.py" line="+201"/>
         <source>Not saved: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1273,6 +1273,49 @@ Folder: {folder}</source>
     <message>
         <location filename="../../desk_gui/ui/search_box.py" line="+41"/>
         <source>Search subject, text or #number in this view</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SlaAlerts</name>
+    <message>
+        <location filename="../../desk_gui/ui/sla_alerts.py" line="+68"/>
+        <source>SLA warning: {ticket}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SLA breached: {ticket}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SLA escalation: {ticket}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Follow-up due: {ticket}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hand-over: {ticket}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Assigned to you: {ticket}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rule: {ticket}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{target}: level {level} ({policy})</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -23,12 +23,21 @@ from desk_gui.models.ticket import Priority, Ticket
 from desk_gui.sync.facade import Desk
 from desk_gui.sync.sla import admin
 from desk_gui.sync.sla.engine import SlaEngine
+from desk_gui.sync.sla.policy import Level
 from desk_gui.ui.absence_dialog import AbsenceDialog, AbsenceSaved
 from desk_gui.ui.main_window import AGENT_SETTING, MainWindow
 
 from .conftest import wait_loaded
 
 HOUR = 3600
+
+
+@dataclass
+class Clock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 @dataclass
@@ -40,6 +49,8 @@ class SlaDesk:
     fresh: uuid.UUID  # urgent, Ben's, first response due in an hour: due soon
     old: uuid.UUID  # came in three hours ago, first response 1 h: breached
     none_due: uuid.UUID  # low priority, outside the policy: in neither view
+    group: uuid.UUID
+    clock: Clock  # what commands take as their time
 
 
 def _create(
@@ -77,17 +88,18 @@ def sla_desk(sqlite_store: Store, monkeypatch: pytest.MonkeyPatch) -> SlaDesk:
         s.add_all(Membership(agent_id=a.id, group_id=support.id) for a in (anna, ben, cara))
         targets = {SlaTarget.FIRST_RESPONSE: HOUR, SlaTarget.RESOLUTION: 8 * HOUR}
         match = {"priority": ["urgent", "high", "normal"]}
-        admin.create_policy(s, hlc, "Standard", cal, targets, match)
+        breach = Level(percent=100, notify=("assignee",))
+        admin.create_policy(s, hlc, "Standard", cal, targets, match, [breach])
         ids = anna.id, ben.id, cara.id, support.id
     anna_id, ben_id, cara_id, group = ids
-    clock = {"now": t0 - timedelta(hours=3)}
-    monkeypatch.setattr("desk_gui.models.commands.utcnow", lambda: clock["now"])
+    clock = Clock(t0 - timedelta(hours=3))
+    monkeypatch.setattr("desk_gui.models.commands.utcnow", clock)
     old = _create(store, "Alte Anfrage", Priority.NORMAL, group, cara_id)
-    clock["now"] = t0
+    clock.now = t0
     fresh = _create(store, "Drucker defekt", Priority.URGENT, group, ben_id)
     none_due = _create(store, "Irgendwann", Priority.LOW, group, ben_id)
     SlaEngine(store).run_once(now=t0)
-    return SlaDesk(t0, anna_id, ben_id, cara_id, fresh, old, none_due)
+    return SlaDesk(t0, anna_id, ben_id, cara_id, fresh, old, none_due, group, clock)
 
 
 @pytest.fixture
@@ -187,3 +199,26 @@ def test_absence_dialog_hands_the_urgent_ticket_to_a_colleague(
     ]
     handed = [e for e in entries if e[1] == "hand-over: Ben Weber absent"]
     assert handed and handed[0][3] == "Ben Weber" and handed[0][4] == new_name
+
+
+def test_a_breach_the_engine_fires_reaches_the_agent_on_the_desktop(
+    qtbot: QtBot, sla_desk: SlaDesk, window: MainWindow, sqlite_store: Store
+) -> None:
+    alerts = window.sla_alerts
+    qtbot.waitUntil(lambda: alerts._known is not None, timeout=5000)  # first read: no pop-ups
+    assert alerts.items == []  # the breach of Cara's ticket is not Anna's business
+    sla_desk.clock.now = sla_desk.t0 - timedelta(hours=2)
+    late = _create(sqlite_store, "Server langsam", Priority.HIGH, sla_desk.group, sla_desk.anna)
+    SlaEngine(sqlite_store).run_once(now=sla_desk.t0)
+    with sqlite_store.read() as s:
+        number = s.get(Ticket, late).number  # type: ignore[union-attr]
+
+    with qtbot.waitSignal(window.bell.announced, timeout=5000) as shown:
+        alerts.refresh()
+    assert shown.args == [
+        f"SLA breached: #{number} Server langsam",
+        "First response: level 100% (Standard)",
+    ]
+    assert [a.ticket_id for a in alerts.items] == [late]
+    with qtbot.assertNotEmitted(window.bell.announced, wait=300):
+        alerts.refresh()  # announced once only

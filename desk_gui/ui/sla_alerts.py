@@ -1,0 +1,158 @@
+"""SLA alerts on the desktop: when the engine fires a level (or hands a ticket over,
+brings a follow-up back, assigns one), the agent it is meant for hears of it.
+
+The engine writes Alert rows (models/alert.py), not the mail engine's notifications,
+so this watcher reads the agent's unread alerts next to the bell, on the same
+rhythm: shortly after a change, after an engine pass brought tickets, and every half
+minute. A newly seen alert is announced once, through the bell's `announced` signal
+and its tray icon (worded here, in the agent's language, from the alert's parts).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import QSystemTrayIcon
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk_gui.models.alert import Alert, AlertKind
+from desk_gui.models.sla import SlaTarget
+from desk_gui.models.ticket import Ticket
+from desk_gui.sync.facade import Desk, TicketChange
+
+from .notifications import AFTER_CHANGE_MS, POLL_MS, NotificationBell
+from .sla_panel import TARGETS
+from .tasks import Tasks
+
+
+@dataclass(frozen=True)
+class AlertItem:
+    id: uuid.UUID
+    ticket_id: uuid.UUID | None
+    ticket: str  # "#12 Printer down"
+    kind: AlertKind
+    text: str  # the engine's English line
+    data: dict[str, Any]
+    created_at: datetime
+
+
+def unread_alerts(session: Session, agent_id: uuid.UUID, limit: int = 100) -> list[AlertItem]:
+    rows = session.execute(
+        select(Alert, Ticket.number, Ticket.subject)
+        .outerjoin(Ticket, Ticket.id == Alert.ticket_id)
+        .where(Alert.agent_id == agent_id, Alert.read_at.is_(None))
+        .order_by(Alert.created_at.desc(), Alert.id)
+        .limit(limit)
+    )
+    return [
+        AlertItem(
+            a.id,
+            a.ticket_id,
+            " ".join(p for p in (f"#{number}" if number else "", subject or "") if p),
+            a.kind,
+            a.text,
+            dict(a.data),
+            a.created_at,
+        )
+        for a, number, subject in rows
+    ]
+
+
+def alert_title(item: AlertItem) -> str:
+    titles = {
+        AlertKind.SLA_WARNING: QCoreApplication.translate("SlaAlerts", "SLA warning: {ticket}"),
+        AlertKind.SLA_BREACH: QCoreApplication.translate("SlaAlerts", "SLA breached: {ticket}"),
+        AlertKind.SLA_ESCALATION: QCoreApplication.translate(
+            "SlaAlerts", "SLA escalation: {ticket}"
+        ),
+        AlertKind.FOLLOW_UP: QCoreApplication.translate("SlaAlerts", "Follow-up due: {ticket}"),
+        AlertKind.HAND_OVER: QCoreApplication.translate("SlaAlerts", "Hand-over: {ticket}"),
+        AlertKind.ASSIGNED: QCoreApplication.translate("SlaAlerts", "Assigned to you: {ticket}"),
+        AlertKind.TRIGGER: QCoreApplication.translate("SlaAlerts", "Rule: {ticket}"),
+    }
+    return titles[item.kind].format(ticket=item.ticket)
+
+
+def alert_text(item: AlertItem) -> str:
+    """SLA levels in the agent's language; other kinds keep the engine's line."""
+    target = item.data.get("target")
+    sla = (AlertKind.SLA_WARNING, AlertKind.SLA_BREACH, AlertKind.SLA_ESCALATION)
+    if item.kind in sla and target in {t.value for t in SlaTarget}:
+        name = QCoreApplication.translate("SlaPanel", TARGETS[SlaTarget(target)])
+        return QCoreApplication.translate("SlaAlerts", "{target}: level {level} ({policy})").format(
+            target=name, level=item.data.get("level", ""), policy=item.data.get("policy", "")
+        )
+    return item.text
+
+
+class SlaAlerts(QObject):
+    ticketChosen = Signal(object)  # the ticket of a clicked desktop message
+
+    def __init__(self, desk: Desk, tasks: Tasks, bell: NotificationBell) -> None:
+        super().__init__(bell)
+        self._desk = desk
+        self._tasks = tasks
+        self._bell = bell
+        self.items: list[AlertItem] = []
+        self._known: set[uuid.UUID] | None = None  # None: nothing read yet (no pop-ups)
+        self._agent: uuid.UUID | None = None
+        self._last: uuid.UUID | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self.refresh)
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(AFTER_CHANGE_MS)
+        self._soon.timeout.connect(self.refresh)
+        self._unsubscribe = desk.subscribe(self._on_change)
+        if bell.tray is not None:
+            bell.tray.messageClicked.connect(self._tray_clicked)
+        self._poll.start()
+
+    def _on_change(self, _change: TicketChange) -> None:
+        self._soon.start()
+
+    def refresh(self) -> None:
+        agent = self._desk.actor.agent_id
+        if agent is not None:
+            self._tasks.spawn(self._read(agent))
+
+    async def _read(self, agent: uuid.UUID) -> None:
+        items = await self._desk.read(unread_alerts, agent)
+        if not shiboken6.isValid(self) or agent != self._desk.actor.agent_id:
+            return
+        if agent != self._agent:
+            self._agent, self._known = agent, None  # another agent: no pop-ups for old ones
+        fresh = [i for i in items if self._known is not None and i.id not in self._known]
+        self._known = {i.id for i in items} | (self._known or set())
+        self.items = items
+        for item in reversed(fresh):
+            self._announce(item)
+
+    def _announce(self, item: AlertItem) -> None:
+        title, text = alert_title(item), alert_text(item)
+        self._bell.announced.emit(title, text)
+        tray = self._bell.tray
+        if tray is not None and tray.supportsMessages():
+            self._last = item.ticket_id
+            icon = (
+                QSystemTrayIcon.MessageIcon.Warning
+                if item.kind in (AlertKind.SLA_BREACH, AlertKind.SLA_ESCALATION)
+                else QSystemTrayIcon.MessageIcon.Information
+            )
+            tray.showMessage(title, text, icon, 8000)
+
+    def _tray_clicked(self) -> None:
+        if self._last is not None:
+            self.ticketChosen.emit(self._last)
+
+    def shutdown(self) -> None:
+        self._poll.stop()
+        self._soon.stop()
+        self._unsubscribe()
