@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from .base import utcnow
@@ -79,19 +79,21 @@ class Context:
         return ticket
 
     def record(self, ticket: Ticket, field_name: str, old: object, new: object) -> None:
-        self.session.add(
-            HistoryEntry(
-                ticket_id=ticket.id,
-                agent_id=self.actor.agent_id,
-                actor=self.actor.name,
-                at=self.now,
-                command=self.command,
-                field=field_name,
-                old=_text(old),
-                new=_text(new),
-                hlc=self.hlc,
-            )
-        )
+        row = {
+            "ticket_id": ticket.id,
+            "agent_id": self.actor.agent_id,
+            "actor": self.actor.name,
+            "at": self.now,
+            "command": self.command,
+            "field": field_name,
+            "old": _text(old),
+            "new": _text(new),
+            "hlc": self.hlc,
+        }
+        if (memo := _memo(self.session)) is not None:
+            memo.history.append(row)
+        else:
+            self.session.add(HistoryEntry(**row))
 
     def change(self, ticket: Ticket, field_name: str, new: object) -> bool:
         """Set one ticket field, with history; False when it already had that value."""
@@ -126,10 +128,24 @@ class BatchMemo:
     contacts: dict[str, Contact] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
     counters: dict[str, list[int]] = field(default_factory=dict)  # name -> [next, last]
+    # History and outbox rows, nothing reads them back mid-batch: one multi-row insert each
+    # at the end (`finish`), in the order the commands ran.
+    history: list[dict[str, Any]] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)
 
     def reserve(self, session: Session, name: str, count: int, start: int = 1) -> None:
         first = reserve(session, name, count, start)
         self.counters[name] = [first, first + count - 1]
+
+    def finish(self, session: Session) -> None:
+        """Write what the batch held back; call once, still inside its transaction."""
+        session.flush()  # the tickets the history rows name
+        if self.history:
+            session.execute(insert(HistoryEntry), self.history)
+        if self.outbox:
+            session.execute(insert(OutboxCommand), self.outbox)
+        self.history, self.outbox = [], []
+        self.release(session)
 
     def release(self, session: Session) -> None:
         for name, (nxt, last) in self.counters.items():
@@ -245,7 +261,11 @@ def run_in(session: Session, hlc: str, cmd: Command, actor: Actor) -> Any:
     """Apply a command inside an open transaction (bulk loaders batch many in one)."""
     ctx = Context(session, actor, hlc, utcnow(), cmd.name)
     result = cmd.apply(ctx)
-    session.add(OutboxCommand(name=cmd.name, payload=to_payload(cmd), hlc=hlc, actor=actor.name))
+    row = {"name": cmd.name, "payload": to_payload(cmd), "hlc": hlc, "actor": actor.name}
+    if (memo := _memo(session)) is not None:
+        memo.outbox.append(row)
+    else:
+        session.add(OutboxCommand(**row))
     session.flush()
     return result
 

@@ -220,7 +220,7 @@ def ingest_batch(
         batch.store_raws([f for f, _ in items])
         outcomes = [batch.one(hlc(), fetched, parsed) for fetched, parsed in items]
         batch.write_ledger()
-        batch.memo.release(session)
+        batch.memo.finish(session)
     finally:
         del session.info[BATCH_KEY]
     return outcomes
