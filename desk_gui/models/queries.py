@@ -120,7 +120,8 @@ def _filtered(stmt: Stmt, flt: TicketFilter, session: Session) -> Stmt:
 
 def _text_condition(query: str, session: Session) -> Any:
     query = _without_nul(query)
-    number = re.fullmatch(r"#?(\d+)", query.strip())
+    # Ticket numbers fit in 64 bits; a longer run of digits is only text to search for.
+    number = re.fullmatch(r"#?([0-9]{1,18})", query.strip())
     hits = select(Message.ticket_id).where(Message.seq.in_(_fts_seqs(query, session)))
     cond = or_(Ticket.subject.ilike(f"%{_escape_like(query)}%", escape="\\"), Ticket.id.in_(hits))
     if number:
@@ -278,7 +279,7 @@ def detail(session: Session, ticket_id: uuid.UUID) -> TicketDetail | None:
 def find_ticket(session: Session, ref: str) -> Ticket | None:
     """A ticket by number ("10234", "#10234") or UUID."""
     ref = ref.strip().lstrip("#")
-    if ref.isdigit():
+    if re.fullmatch(r"[0-9]{1,18}", ref):
         return session.scalar(select(Ticket).where(Ticket.number == int(ref)))
     try:
         return session.get(Ticket, uuid.UUID(ref))
