@@ -127,6 +127,7 @@ class BatchMemo:
     fresh: set[uuid.UUID] = field(default_factory=set)
     contacts: dict[str, Contact] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
+    organizations: dict[str, Organization | None] = field(default_factory=dict)  # by domain
     counters: dict[str, list[int]] = field(default_factory=dict)  # name -> [next, last]
     # History and outbox rows, nothing reads them back mid-batch: one multi-row insert each
     # at the end (`finish`), in the order the commands ran.
@@ -297,15 +298,29 @@ def contact_for(ctx: Context, address: str, name: str | None = None) -> Contact:
         if memo is not None:
             memo.contacts[address] = contact
         return contact
-    domain = address.rsplit("@", 1)[1]
-    org = ctx.session.scalar(select(Organization).where(Organization.domain == domain))
-    contact = Contact(name=name or address.split("@", 1)[0], organization=org, hlc=ctx.hlc)
+    org = _organization_for(ctx.session, address.rsplit("@", 1)[1], memo)
+    contact = Contact(
+        name=name or address.split("@", 1)[0],
+        organization=org,
+        organization_id=org.id if org else None,  # read before the flush by CreateTicket
+        hlc=ctx.hlc,
+    )
     contact.addresses.append(ContactAddress(address=address, hlc=ctx.hlc))
     ctx.session.add(contact)
-    ctx.session.flush()
-    if memo is not None:
+    if memo is None:
+        ctx.session.flush()
+    else:  # a batch finds it in the memo; the next flush writes it before its ticket
         memo.contacts[address] = contact
     return contact
+
+
+def _organization_for(session: Session, domain: str, memo: BatchMemo | None) -> Organization | None:
+    if memo is not None and domain in memo.organizations:
+        return memo.organizations[domain]
+    org = session.scalar(select(Organization).where(Organization.domain == domain))
+    if memo is not None:
+        memo.organizations[domain] = org
+    return org
 
 
 def _message(ctx: Context, ticket: Ticket, kind: MessageKind, **values: Any) -> Message:
