@@ -9,7 +9,7 @@ model pages an SLA view exactly like any other view.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from . import queries
-from .clock import SlaTicketState
+from .clock import SlaTicketState, epoch_datetime
 from .queries import TicketFilter, TicketRow
 from .sla_queries import epoch
 from .ticket import Ticket
@@ -58,10 +58,42 @@ def _scoped(stmt: Any, flt: SlaFilter) -> Any:
     return stmt
 
 
+@dataclass(frozen=True)
+class DueRow(TicketRow):
+    """A list row with the ticket's next SLA due time (None: no open clock)."""
+
+    due_at: datetime | None = None
+
+
+def with_due(row: TicketRow, due_at: datetime | None) -> DueRow:
+    values = {f.name: getattr(row, f.name) for f in fields(TicketRow)}
+    return DueRow(**values, due_at=due_at)
+
+
+def keep_due(new: TicketRow, old: TicketRow) -> TicketRow:
+    """A row re-read after a change keeps the due time shown until the next page read
+    (the engine recomputes it on its next pass anyway)."""
+    if isinstance(new, DueRow) or not isinstance(old, DueRow):
+        return new
+    return with_due(new, old.due_at)
+
+
+def _add_due(session: Session, rows: list[TicketRow]) -> list[TicketRow]:
+    # One primary-key lookup for the page's rows: cheap at any table size.
+    s = SlaTicketState
+    stmt = select(s.ticket_id, s.next_due_s).where(
+        s.ticket_id.in_([r.id for r in rows]), s.next_due_s.is_not(None)
+    )
+    due = {tid: due_s for tid, due_s in session.execute(stmt)}
+    # Rows without a clock stay plain TicketRows (equal to what queries.py returns).
+    return [with_due(r, epoch_datetime(due[r.id])) if r.id in due else r for r in rows]
+
+
 def rows_at(session: Session, flt: TicketFilter, offset: int, limit: int) -> list[TicketRow]:
-    """Rows [offset, offset+limit) of a view; SLA views ordered by due time."""
+    """Rows [offset, offset+limit) of a view, with due times; SLA views ordered by them."""
     if not isinstance(flt, SlaFilter):
-        return queries.rows_at(session, flt, offset, limit)
+        rows = queries.rows_at(session, flt, offset, limit)
+        return _add_due(session, rows) if rows else rows
     s = SlaTicketState
     ids = _scoped(select(s.ticket_id).where(*_window(flt)), flt)
     ids = ids.order_by(s.next_due_s, s.ticket_id).offset(offset).limit(limit)
@@ -69,7 +101,7 @@ def rows_at(session: Session, flt: TicketFilter, offset: int, limit: int) -> lis
     if not wanted:
         return []
     found = {r.id: r for r in _rows(session, wanted)}
-    return [found[i] for i in wanted if i in found]
+    return _add_due(session, [found[i] for i in wanted if i in found])
 
 
 def _rows(session: Session, ids: list[Any]) -> list[TicketRow]:

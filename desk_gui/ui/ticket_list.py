@@ -32,6 +32,7 @@ WIDTHS = {
     Column.ASSIGNMENT: 170,
     Column.SENDER: 170,
     Column.CHANGED: 215,
+    Column.DUE: 150,
 }
 
 

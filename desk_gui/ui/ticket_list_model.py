@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import uuid
 from collections import OrderedDict
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,7 +31,7 @@ from desk_gui.models import Priority, Status, sla_list
 from desk_gui.models.queries import TicketFilter, TicketRow
 from desk_gui.sync.facade import Desk, TicketChange
 
-from . import labels
+from . import labels, sla_panel
 from .tasks import Tasks
 
 PAGE_SIZE = 100
@@ -47,6 +48,7 @@ class Column(enum.IntEnum):
     SUBJECT = 3
     SENDER = 4
     CHANGED = 5
+    DUE = 6  # the next SLA due time
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # lupdate looks for this name
@@ -60,10 +62,23 @@ HEADERS = {
     Column.SUBJECT: QT_TRANSLATE_NOOP("TicketListModel", "Subject"),
     Column.SENDER: QT_TRANSLATE_NOOP("TicketListModel", "Sender"),
     Column.CHANGED: QT_TRANSLATE_NOOP("TicketListModel", "Last change / follow-up"),
+    Column.DUE: QT_TRANSLATE_NOOP("TicketListModel", "SLA due"),
 }
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def due_color(due: datetime | None) -> QColor | None:
+    """Red once due, orange within the "Due soon" window."""
+    if due is None:
+        return None
+    now = datetime.now(UTC)
+    if due <= now:
+        return QColor(sla_panel.COLORS["breached"])
+    if due <= now + sla_list.DUE_SOON_WITHIN:
+        return QColor(sla_panel.COLORS["warning"])
+    return None
 
 
 class TicketListModel(QAbstractTableModel):
@@ -216,7 +231,8 @@ class TicketListModel(QAbstractTableModel):
         rows = self._pages.get(page)
         if rows is None:
             return
-        rows[row - page * self._page_size] = change.row
+        at = row - page * self._page_size
+        rows[at] = sla_list.keep_due(change.row, rows[at])
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
     def retranslate(self) -> None:
@@ -291,6 +307,9 @@ class TicketListModel(QAbstractTableModel):
             return t.subject
         if column is Column.SENDER:
             return t.sender or ""
+        if column is Column.DUE:
+            due = getattr(t, "due_at", None)
+            return labels.format_when(due) if due is not None else ""
         if t.follow_up_at is not None:
             return labels.format_when(t.follow_up_at, with_time=False)
         return labels.format_when(t.updated_at)
@@ -329,6 +348,8 @@ class TicketListModel(QAbstractTableModel):
         return None
 
     def _foreground(self, t: TicketRow, column: Column) -> QColor | None:
+        if column is Column.DUE:
+            return due_color(getattr(t, "due_at", None))
         if column is Column.ASSIGNMENT and t.assignee is None:
             return QColor("#757575")
         if column is Column.CHANGED and t.follow_up_at is not None:

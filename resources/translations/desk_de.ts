@@ -1280,7 +1280,7 @@ Ordner: {folder}</translation>
 <context>
     <name>SlaAlerts</name>
     <message>
-        <location filename="../../desk_gui/ui/sla_alerts.py" line="+68"/>
+        <location filename="../../desk_gui/ui/sla_alerts.py" line="+69"/>
         <source>SLA warning: {ticket}</source>
         <translation>SLA-Warnung: {ticket}</translation>
     </message>
@@ -1323,7 +1323,7 @@ Ordner: {folder}</translation>
 <context>
     <name>SlaPanel</name>
     <message>
-        <location filename="../../desk_gui/ui/sla_panel.py" line="+39"/>
+        <location filename="../../desk_gui/ui/sla_panel.py" line="+40"/>
         <source>First response</source>
         <translation>Erste Antwort</translation>
     </message>
@@ -1368,7 +1368,7 @@ Ordner: {folder}</translation>
         <translation>noch {time}</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+67"/>
         <source>SLA {policy}:</source>
         <translation>SLA {policy}:</translation>
     </message>
@@ -1616,7 +1616,7 @@ Ordner: {folder}</translation>
 <context>
     <name>TicketListModel</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_list_model.py" line="+57"/>
+        <location filename="../../desk_gui/ui/ticket_list_model.py" line="+59"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -1646,7 +1646,12 @@ Ordner: {folder}</translation>
         <translation>Änderung / Wiedervorlage</translation>
     </message>
     <message>
-        <location line="+216"/>
+        <location line="+1"/>
+        <source>SLA due</source>
+        <translation>SLA fällig</translation>
+    </message>
+    <message>
+        <location line="+229"/>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>
@@ -1656,7 +1661,7 @@ Ordner: {folder}</translation>
         <translation>Nicht zugewiesen</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>{status}, priority {priority}</source>
         <translation>{status}, Priorität {priority}</translation>
     </message>

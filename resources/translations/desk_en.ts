@@ -1279,7 +1279,7 @@ Folder: {folder}</source>
 <context>
     <name>SlaAlerts</name>
     <message>
-        <location filename="../../desk_gui/ui/sla_alerts.py" line="+68"/>
+        <location filename="../../desk_gui/ui/sla_alerts.py" line="+69"/>
         <source>SLA warning: {ticket}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1322,7 +1322,7 @@ Folder: {folder}</source>
 <context>
     <name>SlaPanel</name>
     <message>
-        <location filename="../../desk_gui/ui/sla_panel.py" line="+39"/>
+        <location filename="../../desk_gui/ui/sla_panel.py" line="+40"/>
         <source>First response</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1367,7 +1367,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+67"/>
         <source>SLA {policy}:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1615,7 +1615,7 @@ Folder: {folder}</source>
 <context>
     <name>TicketListModel</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_list_model.py" line="+57"/>
+        <location filename="../../desk_gui/ui/ticket_list_model.py" line="+59"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1645,7 +1645,12 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+216"/>
+        <location line="+1"/>
+        <source>SLA due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+229"/>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1655,7 +1660,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>{status}, priority {priority}</source>
         <translation type="unfinished"></translation>
     </message>

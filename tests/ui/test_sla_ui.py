@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -24,8 +24,10 @@ from desk_gui.sync.facade import Desk
 from desk_gui.sync.sla import admin
 from desk_gui.sync.sla.engine import SlaEngine
 from desk_gui.sync.sla.policy import Level
+from desk_gui.ui import labels
 from desk_gui.ui.absence_dialog import AbsenceDialog, AbsenceSaved
 from desk_gui.ui.main_window import AGENT_SETTING, MainWindow
+from desk_gui.ui.ticket_list_model import Column
 
 from .conftest import wait_loaded
 
@@ -147,13 +149,24 @@ def _listed(qtbot: QtBot, window: MainWindow, key: str) -> list[uuid.UUID]:
     return [r.id for r in rows if r is not None]
 
 
+def _due_cell(window: MainWindow) -> tuple[str, str]:
+    index = window.model.index(0, Column.DUE)
+    color = window.model.data(index, Qt.ItemDataRole.ForegroundRole)
+    return window.model.data(index), color.name()
+
+
 def test_due_soon_and_breached_views_list_the_right_tickets(
     qtbot: QtBot, sla_desk: SlaDesk, window: MainWindow
 ) -> None:
     titles = {window.navigation.title(v) for v in window.navigation.views()}
     assert {"Due soon", "Breached"} <= titles
     assert _listed(qtbot, window, "due_soon") == [sla_desk.fresh]
+    assert _due_cell(window) == (labels.format_when(sla_desk.t0 + timedelta(hours=1)), "#ef6c00")
     assert _listed(qtbot, window, "breached") == [sla_desk.old]
+    assert _due_cell(window) == (labels.format_when(sla_desk.t0 - timedelta(hours=2)), "#c62828")
+    shown = _listed(qtbot, window, "all")  # every view has the "SLA due" column
+    low = window.model.index(shown.index(sla_desk.none_due), Column.DUE)
+    assert window.model.data(low) == ""
     qtbot.waitUntil(lambda: window.navigation.count_text("breached") == "1", timeout=5000)
     assert window.navigation.count_text("due_soon") == "1"
 
