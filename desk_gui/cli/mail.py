@@ -25,7 +25,9 @@ from desk_gui.sync.mail_in import admin
 from desk_gui.sync.mail_in.engine import MailEngine
 from desk_gui.sync.mail_in.imap import DEFAULT_PORTS
 from desk_gui.sync.mail_in.worker import Progress
+from desk_gui.sync.mail_out.drain import drain_outbox
 from desk_gui.sync.secrets import KeyringSecrets, env_name, mailbox_account
+from desk_gui.sync.sla.engine import SlaEngine
 
 from .common import CliError, UsageError, open_store
 from .output import print_json, print_table, when
@@ -339,15 +341,29 @@ def sync(args: argparse.Namespace) -> int:
         raise UsageError("--json goes with --once")
     secrets = KeyringSecrets()
     with open_store(args) as store:
-        if not admin.list_mailboxes(store, secrets):
-            raise CliError("no mailboxes to fetch: add one with 'desk-gui mailbox add'")
-        processes = _processes(store, secrets, args.parse_processes)
-        if args.once:
-            return _sync_once(store, secrets, processes, args.json)
-        return _sync_forever(store, secrets, processes)
+        has_mail = bool(admin.list_mailboxes(store, secrets))
+        if not args.once:
+            if not has_mail:
+                raise CliError("no mailboxes to fetch: add one with 'desk-gui mailbox add'")
+            return _sync_forever(store, secrets, _processes(store, secrets, args.parse_processes))
+        # One pass of everything the engine does: mail in, SLA timers, mail out. Timers
+        # and the outbox need no mailbox to fetch from.
+        mail_code = 0
+        mailboxes: list[dict[str, Any]] = []
+        if has_mail:
+            processes = _processes(store, secrets, args.parse_processes)
+            mail_code, mailboxes = _sync_once(store, secrets, processes, args.json)
+        else:
+            _note("no mailboxes to fetch: add one with 'desk-gui mailbox add'")
+        timers_code, rest = _timers_and_outbox(store, secrets, args.json)
+        if args.json:
+            print_json({"mailboxes": mailboxes, **rest})
+        return max(mail_code, timers_code)
 
 
-def _sync_once(store: Store, secrets: KeyringSecrets, processes: int, as_json: bool) -> int:
+def _sync_once(
+    store: Store, secrets: KeyringSecrets, processes: int, as_json: bool
+) -> tuple[int, list[dict[str, Any]]]:
     progress = ProgressLine(sys.stderr)
     engine = MailEngine(store, secrets, on_progress=progress, parse_processes=processes)
     try:
@@ -357,8 +373,6 @@ def _sync_once(store: Store, secrets: KeyringSecrets, processes: int, as_json: b
         engine.close()
         progress.finish()
     summaries = [admin.summarize(store, r) for r in reports]
-    if as_json:
-        print_json([s.__dict__ for s in summaries])
     for s in summaries:
         if s.busy:
             _note(f"mailbox {s.mailbox!r} skipped: {s.error}")
@@ -366,7 +380,36 @@ def _sync_once(store: Store, secrets: KeyringSecrets, processes: int, as_json: b
             print(f"desk-gui: error: mailbox {s.mailbox!r}: {s.error}", file=sys.stderr)
         elif not as_json:
             print(_summary_line(s))
-    return 1 if any(s.error is not None and not s.busy for s in summaries) else 0
+    code = 1 if any(s.error is not None and not s.busy for s in summaries) else 0
+    return code, [dict(s.__dict__) for s in summaries]
+
+
+def _timers_and_outbox(
+    store: Store, secrets: KeyringSecrets, as_json: bool
+) -> tuple[int, dict[str, Any]]:
+    """The rest of one engine pass: SLA clocks, escalations, reminders; then the outbox."""
+    sla = SlaEngine(store).run_once()
+    sent = drain_outbox(store, secrets)
+    rest = {
+        "sla": {"recomputed": sla.recomputed, "fired": len(sla.fired),
+                "reminders": len(sla.resumed), "assigned": len(sla.assigned),
+                "handed_over": len(sla.handed_over), "triggered": len(sla.triggered)},
+        "outbox": {"sent": sent.sent, "retrying": sent.retrying, "failed": sent.failed,
+                   "found_in_sent": sent.found_in_sent, "acks_queued": sent.acks_queued,
+                   "errors": list(sent.errors)},
+    }  # fmt: skip
+    if not as_json:
+        print(
+            f"sla: {sla.recomputed:,} clock(s) recomputed, {len(sla.fired):,} escalation(s), "
+            f"{len(sla.resumed):,} reminder(s), {len(sla.assigned):,} assigned"
+        )
+        print(
+            f"outbox: {sent.sent:,} sent, {sent.retrying:,} to retry, {sent.failed:,} failed, "
+            f"{sent.acks_queued:,} acknowledgement(s) queued"
+        )
+    for error in sent.errors:
+        print(f"desk-gui: error: outbox: {error}", file=sys.stderr)
+    return (1 if sent.errors else 0), rest
 
 
 def _summary_line(s: admin.PassSummary) -> str:
