@@ -14,7 +14,7 @@ import re
 import types
 import typing
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
@@ -128,6 +128,7 @@ class BatchMemo:
     contacts: dict[str, Contact] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
     organizations: dict[str, Organization | None] = field(default_factory=dict)  # by domain
+    absent: set[str] = field(default_factory=set)  # addresses known to have no contact yet
     counters: dict[str, list[int]] = field(default_factory=dict)  # name -> [next, last]
     # History and outbox rows, nothing reads them back mid-batch: one multi-row insert each
     # at the end (`finish`), in the order the commands ran.
@@ -137,6 +138,25 @@ class BatchMemo:
     def reserve(self, session: Session, name: str, count: int, start: int = 1) -> None:
         first = reserve(session, name, count, start)
         self.counters[name] = [first, first + count - 1]
+
+    def prefetch_contacts(self, session: Session, addresses: Iterable[str]) -> None:
+        """The contacts of a batch's senders with one query; the rest are known absent."""
+        wanted = set()
+        for address in addresses:
+            try:
+                wanted.add(normalize_address(address))
+            except CommandError:
+                continue
+        if not wanted:
+            return
+        found = session.execute(
+            select(ContactAddress.address, Contact)
+            .join(Contact, ContactAddress.contact_id == Contact.id)
+            .where(ContactAddress.address.in_(wanted))
+        )
+        for address, contact in found:
+            self.contacts[address] = contact
+        self.absent |= wanted - self.contacts.keys()
 
     def finish(self, session: Session) -> None:
         """Write what the batch held back; call once, still inside its transaction."""
@@ -293,7 +313,8 @@ def contact_for(ctx: Context, address: str, name: str | None = None) -> Contact:
     memo = _memo(ctx.session)
     if memo is not None and (known := memo.contacts.get(address)) is not None:
         return known
-    contact = find_contact(ctx.session, address)
+    absent = memo is not None and address in memo.absent
+    contact = None if absent else find_contact(ctx.session, address)
     if contact is not None:
         if memo is not None:
             memo.contacts[address] = contact

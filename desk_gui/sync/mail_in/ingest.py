@@ -217,6 +217,8 @@ def ingest_batch(
     batch = _Batch(session, mailbox, uidvalidity, [f for f, _ in items])
     session.info[BATCH_KEY] = batch.memo
     try:
+        senders = (getattr(parsed, "from_addr", None) for _, parsed in items)
+        batch.memo.prefetch_contacts(session, [a for a in senders if isinstance(a, str)])
         batch.store_raws([f for f, _ in items])
         outcomes = [batch.one(hlc(), fetched, parsed) for fetched, parsed in items]
         batch.write_ledger()
