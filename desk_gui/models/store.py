@@ -7,6 +7,7 @@ with "database is locked" on upgrade from a read lock.
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,7 +80,8 @@ def alembic_config(connection: Connection) -> Config:
     # never migrate.
     from alembic.config import Config
 
-    cfg = Config()
+    # Explicitly the current stdout: Config's default is the one of Alembic's import.
+    cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(files("desk_gui.models") / "migrations"))
     cfg.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
     cfg.attributes["connection"] = connection

@@ -10,8 +10,10 @@ on the facade's writer thread with a fresh clock value, like any replicated row.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -249,6 +251,8 @@ class TemplateSettings(QDialog):
 
     async def _load(self) -> None:
         settings = await self._desk.read(look_settings, self._desk.actor.agent_id)
+        if not shiboken6.isValid(self.list):
+            return  # the dialog was closed while the settings were read
         chosen = self._current_key()
         self.settings = settings
         self.list.clear()
@@ -330,9 +334,17 @@ class TemplateSettings(QDialog):
         try:
             await self._desk.run(cmd)
         except CommandError as error:
-            self.show_message(self.tr("Not saved: {reason}").format(reason=error))
+            reason = str(error)
+            self._after(
+                lambda: self.show_message(self.tr("Not saved: {reason}").format(reason=reason))
+            )
             return
-        self._done(what)
+        self._after(lambda: self._done(what))
+
+    def _after(self, step: Callable[[], None]) -> None:
+        # A background write may finish after the dialog was closed and deleted.
+        if shiboken6.isValid(self.message):
+            step()
 
     def save_signature(self) -> None:
         agent = self._desk.actor.agent_id
@@ -352,9 +364,12 @@ class TemplateSettings(QDialog):
         try:
             await self._desk.write(fn, target, html)
         except CommandError as error:
-            self.show_message(self.tr("Not saved: {reason}").format(reason=error))
+            reason = str(error)
+            self._after(
+                lambda: self.show_message(self.tr("Not saved: {reason}").format(reason=reason))
+            )
             return
-        self._done(what)
+        self._after(lambda: self._done(what))
 
     def _done(self, what: str) -> None:
         self.show_message(self.tr("Saved."))
