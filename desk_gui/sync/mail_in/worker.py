@@ -304,7 +304,11 @@ class MailboxWorker:
                 client = connect(mailbox, self.secrets)
                 backoff = 1.0
                 while not stop.is_set():
-                    self.fetch_new(client)
+                    # Mail arriving during a pass is announced (EXISTS) in that pass's
+                    # responses, which imapclient drops, so IDLE would not report it:
+                    # fetch until a pass finds nothing, then idle.
+                    while self.fetch_new(client) and not stop.is_set():
+                        pass
                     self._wait_for_mail(client, stop, poll_s)
             except LeaseLost:
                 stop.wait(self.lease_ttl.total_seconds() / 2)
