@@ -49,6 +49,7 @@ from .commands import (
     SetStatus,
     to_payload,
 )
+from .demo_sla import write_sla
 from .message import CallOutcome, MessageKind
 from .outbox import OutboxCommand
 from .party import Agent, Contact, ContactAddress, ContractLevel, Group, Membership, Organization
@@ -1003,6 +1004,7 @@ def populate(
     planner = Planner(parties, tickets, seed, now_us)
     with store.write() as session:
         _write_parties(session, parties, store.clock.now())
+        write_sla(session, store.clock.now(), end)
     use_bulk = tickets > BULK_THRESHOLD if bulk is None else bulk
     if use_bulk:
         from .demo_bulk import write_bulk

@@ -251,7 +251,8 @@ class SyncService:
 
         New mailboxes start, removed ones stop, changed ones (host, user, folder...) and
         those named in `restart` (a new password) start over. Reads the database: call
-        it off a GUI thread. Nothing starts while no mailbox exists.
+        it off a GUI thread. The periodic passes start with the first call, mailbox or
+        not.
         """
         wanted = configured_mailboxes(self.store)
         again = {name.lower() for name in restart}
@@ -267,7 +268,9 @@ class SyncService:
                 if mailbox_id not in self._threads:
                     started = self._threads[mailbox_id] = _MailboxThread(self, config)
                     started.thread.start()
-            if self._threads and self._periodic.passes and self._periodic.thread is None:
+            # The periodic passes run without any mailbox too: SLA clocks and escalations
+            # concern every ticket, and the outbox holds more than mail (replication).
+            if self._periodic.passes and self._periodic.thread is None:
                 self._periodic.thread = threading.Thread(
                     target=self._run_periodic, name="sync-periodic", daemon=True
                 )

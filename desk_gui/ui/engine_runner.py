@@ -88,7 +88,7 @@ class EngineRunner(QObject):
     # --- lifetime -------------------------------------------------------------------------
 
     def start(self, restart: Iterable[str] = ()) -> None:
-        """Start (or match to the stored mailboxes); nothing runs while none exists."""
+        """Start (or match to the stored mailboxes); the periodic passes run without any."""
         if not self._stopping:
             self._spawn(self._reload(tuple(restart)))
 

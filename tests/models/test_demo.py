@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,10 @@ from desk_gui.models import (
     queries,
 )
 from desk_gui.models.demo import DemoError, DemoSummary, populate
+from desk_gui.models.sla import BusinessCalendar, SlaPolicy, SlaTarget
 from desk_gui.models.store import Store
+from desk_gui.sync.sla.calendar import WorkCalendar
+from desk_gui.sync.sla.policy import business_day_seconds, policy_spec
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
@@ -139,10 +142,33 @@ def assert_realistic(store: Store, summary: DemoSummary, n: int, commands: bool)
         assert times == sorted(times)
         assert s.scalar(select(func.count()).where(HistoryEntry.field == "created")) == n
 
+        assert_sla_setup(s)
+
         newest = s.scalars(select(Message).order_by(Message.seq.desc()).limit(1)).one()
         word = max(re.findall(r"[A-Za-zÄÖÜäöüß]{6,}", newest.body_text), key=len)
         hits = queries.search(s, word)
         assert newest.id in {h.message_id for h in hits}, word
+
+
+def assert_sla_setup(s: Session) -> None:
+    """One calendar with NRW holidays and a policy per contract level the engine accepts."""
+    calendar = s.scalars(select(BusinessCalendar)).one()
+    assert calendar.name == "Bürozeiten" and calendar.timezone == "Europe/Berlin"
+    days = {d.day: d for d in calendar.days}
+    assert date(2026, 6, 4) in days  # Fronleichnam: a holiday in NRW, not everywhere
+    assert all(d.hours == [] for d in days.values())
+    policies = s.scalars(select(SlaPolicy).order_by(SlaPolicy.position)).all()
+    assert [p.name for p in policies] == ["Platinum", "Gold", "Silver"]
+    assert [p.match for p in policies] == [
+        {"contract": ["platinum"]},
+        {"contract": ["gold"]},
+        {"contract": ["silver"]},
+    ]
+    cal = WorkCalendar.from_rows(calendar)
+    assert business_day_seconds(cal) == 8 * 3600
+    specs = [policy_spec(p) for p in policies]  # validates like the engine reads them
+    assert [sp.targets[SlaTarget.FIRST_RESPONSE] for sp in specs] == [3600, 4 * 3600, 8 * 3600]
+    assert [len(sp.levels) for sp in specs] == [2, 2, 2]
 
 
 def test_small_demo_runs_the_real_commands(store: Store) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from desk_gui.models import InboundMail, Ticket
 from desk_gui.models.base import utcnow
+from desk_gui.models.demo import populate
 from desk_gui.models.lease import Lease
 from desk_gui.models.mailbox import MailboxState, Security
 from desk_gui.models.store import Store
@@ -22,6 +23,7 @@ from desk_gui.sync.mail_out import DrainReport
 from desk_gui.sync.runner import Callbacks, PeriodicPass, SyncService, tickets_touched
 from desk_gui.sync.sla.assignment import Assignment
 from desk_gui.sync.sla.engine import SlaReport
+from desk_gui.sync.sla.recompute import CLOCKS
 
 from .mail_in import conftest as mail_in
 from .mail_in.conftest import ImapAccount, MemorySecrets, add_mailbox
@@ -226,3 +228,23 @@ def test_tickets_touched_reads_the_ticket_ids_a_pass_report_names() -> None:
     assert tickets_touched(report) == {a, b}
     assert tickets_touched(DrainReport(sent=3)) == set()
     assert tickets_touched("sent 1") == set()
+
+
+def test_without_a_mailbox_the_periodic_passes_still_run(
+    sqlite_store: Store, secrets: MemorySecrets
+) -> None:
+    """SLA clocks concern every ticket, not only mailed ones: no mailbox needed."""
+    store = sqlite_store
+    populate(store, 40, seed=4)  # a calendar and a policy per contract level, no mailbox
+    assert count(store, CLOCKS) == 0
+    rec = Recorder()
+    service = SyncService(store, secrets, rec.callbacks(), period_s=60)
+    try:
+        assert service.start() == 0
+        rec.wait(lambda: {"sla", "outbox"} <= {name for name, _ in rec.passed})
+        assert [t.name for t in service.threads()] == ["sync-periodic"]
+        assert rec.failed == []
+        assert count(store, CLOCKS) > 0
+    finally:
+        assert service.stop(timeout=10) == []
+    assert service.threads() == []
