@@ -21,6 +21,7 @@ from desk_gui.models.store import StoreError
 
 from . import (
     absence,
+    agents,
     calendars,
     mail,
     reply,
@@ -61,7 +62,7 @@ SUBCOMMANDS = (
         "log a phone call", writes=True),
     *(Sub(*spec) for spec in (*mail.COMMANDS, *rules.COMMANDS)),
     *(Sub(*spec) for spec in reply.COMMANDS),
-    *(Sub(*spec) for m in (calendars, sla, absence, triggers) for spec in m.COMMANDS),
+    *(Sub(*spec) for m in (calendars, sla, absence, triggers, agents) for spec in m.COMMANDS),
 )  # fmt: skip
 
 

@@ -31,6 +31,7 @@ class OutboundState(enum.StrEnum):
 class OutboundKind(enum.StrEnum):
     REPLY = "reply"  # an agent's answer
     ACK = "ack"  # the automatic acknowledgement of a new ticket
+    NOTIFY = "notify"  # an agent's notification by mail (internal, never to a customer)
 
 
 class OutboundMail(Replicated, Base):

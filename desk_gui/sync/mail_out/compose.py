@@ -59,6 +59,7 @@ class Outgoing:
     references: tuple[str, ...] = ()
     attachments: tuple[OutgoingAttachment, ...] = ()
     auto_submitted: bool = False  # RFC 3834 for automatic mail (acknowledgements)
+    auto_generated: bool = False  # RFC 3834 for notifications: no reply to anything
 
     @property
     def recipients(self) -> list[str]:
@@ -139,8 +140,8 @@ def compose(out: Outgoing) -> EmailMessage:
         msg["In-Reply-To"] = out.in_reply_to
     if out.references:
         msg["References"] = " ".join(out.references)
-    if out.auto_submitted:
-        msg["Auto-Submitted"] = "auto-replied"
+    if out.auto_submitted or out.auto_generated:
+        msg["Auto-Submitted"] = "auto-generated" if out.auto_generated else "auto-replied"
         msg["X-Auto-Response-Suppress"] = "All"  # no out-of-office answers back (Exchange)
     # Quoted-printable: 7-bit safe on every server, readable in the raw source.
     msg.set_content(html_to_text(out.html) + "\n", cte="quoted-printable")
@@ -198,6 +199,7 @@ def outgoing_for(session: Session, row: OutboundMail, mailbox: Mailbox) -> Outgo
             for a in atts
         ),
         auto_submitted=row.kind is OutboundKind.ACK,
+        auto_generated=row.kind is OutboundKind.NOTIFY,
     )
 
 

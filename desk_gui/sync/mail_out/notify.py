@@ -14,6 +14,7 @@ from desk_gui.models.reply_commands import record_notifications
 from desk_gui.models.store import Store
 
 from ..leases import db_now
+from .notify_mail import notify_mail_messages, queue_notification_mails
 
 CURSOR = "notify_cursor_seq"
 PASS_LIMIT = 2000
@@ -39,12 +40,17 @@ def scan_notifications(store: Store) -> int:
                 select(Message).where(Message.seq > cursor).order_by(Message.seq).limit(PASS_LIMIT)
             )
         )
+        own = notify_mail_messages(session, (m.id for m in messages))
         for msg in messages:
+            if msg.id in own:
+                continue  # a notification mail notifies nobody: no loop
             actor = msg.from_addr or "mail"
             if msg.author_agent_id is not None:
                 agent = session.get(Agent, msg.author_agent_id)
                 actor = agent.name if agent else actor
             added += record_notifications(session, clock.now(), msg, actor)
+        # Same transaction as the cursor: each notification is mailed once.
+        queue_notification_mails(session, clock.now, (m.id for m in messages if m.id not in own))
         last = messages[-1].seq if messages else cursor
         put_setting(session, CURSOR, str(last))
     return added
