@@ -637,7 +637,10 @@ class Planner:
         if status is Status.PENDING_REMINDER:
             change = events[-1]
             assert isinstance(change, Change) and change.op == "follow_up"
-            day = change.at - change.at % _DAY
+            # Parked tickets wait for a day still ahead: a date already past would make
+            # the engine reopen them all the moment the demo starts.
+            base = max(change.at, self.now)
+            day = base - base % _DAY
             change.value = day + _between(r, 1, 15) * _DAY + _pick(r, (7, 8, 9, 12, 13)) * _HOUR
         priority = self._priority(scenario.urgency, org)
         return TicketPlan(

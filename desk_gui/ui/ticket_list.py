@@ -29,10 +29,10 @@ from .ticket_list_model import STATUS_ROLE, Column, TicketListModel
 WIDTHS = {
     Column.STATUS: 150,  # replaced by the widest badge of the current language
     Column.NUMBER: 84,
-    Column.ASSIGNMENT: 150,
-    Column.SENDER: 150,
-    Column.CHANGED: 200,
-    Column.DUE: 120,
+    Column.ASSIGNMENT: 140,
+    Column.SENDER: 140,
+    Column.CHANGED: 195,
+    Column.DUE: 175,
 }
 
 
