@@ -76,6 +76,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("absence", QT_TRANSLATE_NOOP("Actions", "&Absence…"), "settings", "edit_absence"),
     ActionSpec(
+        "triggers", QT_TRANSLATE_NOOP("Actions", "&Trigger rules…"), "settings", "edit_triggers"
+    ),
+    ActionSpec(
         "lang_system",
         QT_TRANSLATE_NOOP("Actions", "System language"),
         "language",

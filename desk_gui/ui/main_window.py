@@ -43,6 +43,7 @@ from .tasks import Tasks
 from .ticket_list import TicketListView
 from .ticket_list_model import Column, TicketListModel
 from .ticket_view import TicketView
+from .trigger_settings import TriggerSettings
 
 AGENT_SETTING = "ui/agent"
 VIEW_SETTING = "ui/view"
@@ -239,6 +240,12 @@ class MainWindow(QMainWindow):
         dialog = AbsenceDialog(self.desk, self.tasks, self.directory, is_lead, self)
         dialog.finished.connect(dialog.deleteLater)
         self.absence = dialog
+        dialog.open()
+
+    def edit_triggers(self) -> None:
+        dialog = TriggerSettings(self.desk, self.tasks, self.directory, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.triggers = dialog
         dialog.open()
 
     def choose_language(self, language: str) -> None:

@@ -102,7 +102,12 @@
         <translation>&amp;Abwesenheit…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>&amp;Trigger rules…</source>
+        <translation>&amp;Trigger-Regeln…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
@@ -755,7 +760,7 @@ Ordner: {folder}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_gui/ui/main_window.py" line="+201"/>
+        <location filename="../../desk_gui/ui/main_window.py" line="+202"/>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>
     </message>
@@ -765,7 +770,7 @@ Ordner: {folder}</translation>
         <translation>Etwas ist schiefgegangen: {error}</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+55"/>
         <source>About Desk</source>
         <translation>Über Desk</translation>
     </message>
@@ -1464,13 +1469,13 @@ Ordner: {folder}</translation>
 <context>
     <name>TemplateSettings</name>
     <message>
-        <location filename="../../desk_gui/ui/settings_templates.py" line="+333"/>
-        <location line="+22"/>
+        <location filename="../../desk_gui/ui/settings_templates.py" line="+339"/>
+        <location line="+30"/>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Saved.</source>
         <translation>Gespeichert.</translation>
     </message>
@@ -1744,6 +1749,200 @@ Gruppe: {group}</translation>
         <location line="+0"/>
         <source>New</source>
         <translation>Neu</translation>
+    </message>
+</context>
+<context>
+    <name>TriggerSettings</name>
+    <message>
+        <location filename="../../desk_gui/ui/trigger_settings.py" line="+53"/>
+        <source>Ticket created</source>
+        <translation>Ticket erstellt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ticket updated</source>
+        <translation>Ticket geändert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer replied</source>
+        <translation>Kunde hat geantwortet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SLA level reached</source>
+        <translation>SLA-Stufe erreicht</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Assignee</source>
+        <translation>Bearbeiter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Group lead</source>
+        <translation>Gruppenleitung</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mailbox:</source>
+        <translation>Postfach:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sender:</source>
+        <translation>Absender:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keyword:</source>
+        <translation>Stichwort:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tag:</source>
+        <translation>Schlagwort:</translation>
+    </message>
+    <message>
+        <location line="+73"/>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Trigger rules</source>
+        <translation>Trigger-Regeln</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Event</source>
+        <translation>Ereignis</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>If</source>
+        <translation>Wenn</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+53"/>
+        <source>Then</source>
+        <translation>Dann</translation>
+    </message>
+    <message>
+        <location line="-53"/>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>&amp;Add rule</source>
+        <translation>Regel &amp;hinzufügen</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>If (all must hold; comma-separate alternatives)</source>
+        <translation>Wenn (alle müssen zutreffen; Alternativen durch Komma trennen)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Channel:</source>
+        <translation>Kanal:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Priority:</source>
+        <translation>Priorität:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contract level:</source>
+        <translation>Vertragsstufe:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Set group:</source>
+        <translation>Gruppe setzen:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Set assignee:</source>
+        <translation>Bearbeiter setzen:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Set priority:</source>
+        <translation>Priorität setzen:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add tag:</source>
+        <translation>Schlagwort hinzufügen:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Set status:</source>
+        <translation>Status setzen:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notify:</source>
+        <translation>Benachrichtigen:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Event:</source>
+        <translation>&amp;Ereignis:</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Give the rule a name.</source>
+        <translation>Geben Sie der Regel einen Namen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose at least one action.</source>
+        <translation>Wählen Sie mindestens eine Aktion.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Select a rule to remove.</source>
+        <translation>Wählen Sie die zu entfernende Regel.</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>always</source>
+        <translation>immer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>nein</translation>
     </message>
 </context>
 </TS>

@@ -206,6 +206,13 @@ def create_rule(
     return row
 
 
+def list_rules(session: Session) -> list[TriggerRule]:
+    """Every trigger rule, active or not, in firing order."""
+    return list(
+        session.scalars(select(TriggerRule).order_by(TriggerRule.position, TriggerRule.name))
+    )
+
+
 def remove_rule(session: Session, name: str) -> None:
     row = session.scalar(
         select(TriggerRule).where(func.lower(TriggerRule.name) == name.strip().lower())
