@@ -361,6 +361,13 @@ def _stored_clocks(db: Bulk, ids: Sequence[RawId]) -> dict[tuple[RawId, str], tu
     return {(r[0], r[1]): tuple(r[2:]) for r in rows}
 
 
+def _raw(db: Bulk, memo: dict[uuid.UUID, RawId], value: uuid.UUID) -> RawId:
+    found = memo.get(value)
+    if found is None:
+        found = memo[value] = db.raw_id(value)
+    return found
+
+
 def write(session: Session, computed: Sequence[Computed], now_s: int, mark_seen: bool) -> int:
     """Store clocks and ticket states; returns how many clock rows were written."""
     if not computed:
@@ -371,6 +378,8 @@ def write(session: Session, computed: Sequence[Computed], now_s: int, mark_seen:
     states: list[tuple[Any, ...]] = []
     clock_rows: list[tuple[Any, ...]] = []
     wanted: set[tuple[RawId, str]] = set()
+    # A few policies and calendars serve 100,000 tickets: convert each id once.
+    raw: dict[uuid.UUID, RawId] = {}
     for c in computed:
         f = c.facts
         nxt = c.clocks.next_due() if c.clocks is not None else None
@@ -382,7 +391,7 @@ def write(session: Session, computed: Sequence[Computed], now_s: int, mark_seen:
                 f.times.last_customer_s if mark_seen else None,
                 False,
                 f.is_open,
-                None if c.policy is None else db.raw_id(c.policy.id),
+                None if c.policy is None else _raw(db, raw, c.policy.id),
                 nxt[0] if nxt else None,
                 nxt[1].value if nxt else None,
                 now_s,
@@ -390,7 +399,7 @@ def write(session: Session, computed: Sequence[Computed], now_s: int, mark_seen:
         )
         if c.clocks is None or c.policy is None or c.calendar_id is None:
             continue
-        pid, cid = db.raw_id(c.policy.id), db.raw_id(c.calendar_id)
+        pid, cid = _raw(db, raw, c.policy.id), _raw(db, raw, c.calendar_id)
         for v in c.clocks.clocks:
             key = (f.ticket_id, v.target.value)
             wanted.add(key)
