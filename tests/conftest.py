@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,3 +58,23 @@ def sqlite_store(sqlite_url: str) -> Iterator[Store]:
     s.migrate()
     yield s
     s.dispose()
+
+
+_exit_status = 0
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # Once every result and report is written, leave without the interpreter's global
+    # teardown: after the full UI suite, PySide6 6.11's static destructors crash with
+    # SIGSEGV (no Python frame left for faulthandler to show), which would turn a green
+    # run into exit code 139. The exit status stays pytest's own.
+    if "PySide6" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status)
