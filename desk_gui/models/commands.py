@@ -278,11 +278,19 @@ def execute(store: Store, cmd: Command, actor: Actor = SYSTEM) -> Any:
         return run_in(session, store.clock.now(), cmd, actor)
 
 
-def run_in(session: Session, hlc: str, cmd: Command, actor: Actor) -> Any:
-    """Apply a command inside an open transaction (bulk loaders batch many in one)."""
-    ctx = Context(session, actor, hlc, utcnow(), cmd.name)
+def run_in(
+    session: Session, hlc: str, cmd: Command, actor: Actor, now: datetime | None = None
+) -> Any:
+    """Apply a command inside an open transaction (bulk loaders batch many in one).
+
+    `now` is the command's time; only seed data (the demo's past weeks) sets it.
+    """
+    ctx = Context(session, actor, hlc, now or utcnow(), cmd.name)
     result = cmd.apply(ctx)
-    row = {"name": cmd.name, "payload": to_payload(cmd), "hlc": hlc, "actor": actor.name}
+    row = {
+        "name": cmd.name, "payload": to_payload(cmd), "hlc": hlc, "actor": actor.name,
+        "created_at": ctx.now,
+    }  # fmt: skip
     if (memo := _memo(session)) is not None:
         memo.outbox.append(row)
     else:
@@ -344,7 +352,7 @@ def _organization_for(session: Session, domain: str, memo: BatchMemo | None) -> 
     return org
 
 
-def _message(ctx: Context, ticket: Ticket, kind: MessageKind, **values: Any) -> Message:
+def new_message(ctx: Context, ticket: Ticket, kind: MessageKind, **values: Any) -> Message:
     msg = Message(
         ticket_id=ticket.id,
         kind=kind,
@@ -424,7 +432,7 @@ class CreateTicket(Command):
         ctx.session.add(ticket)
         ctx.session.flush()  # messages and history name the ticket only by its id column
         kind = _FIRST_KIND[self.channel]
-        msg = _message(
+        msg = new_message(
             ctx,
             ticket,
             kind,
@@ -449,7 +457,7 @@ def _check_refs(ctx: Context, group_id: uuid.UUID | None, agent_id: uuid.UUID | 
             raise CommandError(f"agent {agent_id} does not exist or is inactive")
 
 
-def _reopen_on_customer_message(ctx: Context, ticket: Ticket) -> None:
+def reopen_on_customer_message(ctx: Context, ticket: Ticket) -> None:
     # A customer writing again means the ball is back with us, whatever we parked it as.
     ticket.last_customer_message_at = ctx.now
     if ticket.status is not Status.NEW and ticket.status is not Status.OPEN:
@@ -485,7 +493,7 @@ class AddMessage(Command):
         if ctx.session.get(Message, self.message_uuid) is not None:
             return self.message_uuid
         ticket = ctx.ticket(self.ticket_id)
-        _message(
+        new_message(
             ctx,
             ticket,
             self.kind,
@@ -502,7 +510,7 @@ class AddMessage(Command):
             match_reason=self.match_reason,
         )
         if self.kind.from_customer:
-            _reopen_on_customer_message(ctx, ticket)
+            reopen_on_customer_message(ctx, ticket)
         elif ticket.first_response_at is None:
             ctx.change(ticket, "first_response_at", ctx.now)
         ctx.touch(ticket)
@@ -523,7 +531,7 @@ class AddNote(Command):
         if ctx.session.get(Message, self.message_uuid) is not None:
             return self.message_uuid
         ticket = ctx.ticket(self.ticket_id)
-        _message(
+        new_message(
             ctx,
             ticket,
             MessageKind.NOTE,
@@ -549,7 +557,7 @@ class LogCall(Command):
         if ctx.session.get(Message, self.message_uuid) is not None:
             return self.message_uuid
         ticket = ctx.ticket(self.ticket_id)
-        _message(
+        new_message(
             ctx,
             ticket,
             MessageKind.CALL,

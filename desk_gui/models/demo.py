@@ -41,17 +41,15 @@ from .commands import (
     Assign,
     CloseTicket,
     Command,
-    Context,
     CreateTicket,
     LogCall,
     SetFollowUp,
     SetPriority,
     SetStatus,
-    to_payload,
+    run_in,
 )
 from .demo_sla import write_sla
 from .message import CallOutcome, MessageKind
-from .outbox import OutboxCommand
 from .party import Agent, Contact, ContactAddress, ContractLevel, Group, Membership, Organization
 from .store import Store
 from .ticket import FINAL_STATUSES, Channel, Outcome, Priority, Status, TicketType
@@ -1140,28 +1138,12 @@ def _write_commands(
         with store.write() as session:
             for (at, _, k), plan, ev in steps[start : start + batch]:
                 cmd, actor = _command(plan, k, ev, parties, agents)
-                _run_at(session, store.clock.now(), cmd, actor, to_datetime(at))
+                run_in(session, store.clock.now(), cmd, actor, now=to_datetime(at))
                 created += k == 0
                 messages += isinstance(ev, MessagePlan)
         if progress is not None:
             progress(created, len(plans))
     return messages
-
-
-def _run_at(session: Session, hlc: str, cmd: Command, actor: Actor, now: datetime) -> Any:
-    """commands.run_in at the demo's simulated time: same apply, history and outbox row.
-
-    run_in stamps the wall clock; demo threads happened over the last weeks, so the
-    command context gets the event's time instead.
-    """
-    result = cmd.apply(Context(session, actor, hlc, now, cmd.name))
-    session.add(
-        OutboxCommand(
-            name=cmd.name, payload=to_payload(cmd), hlc=hlc, actor=actor.name, created_at=now
-        )
-    )
-    session.flush()
-    return result
 
 
 _SYSTEM_ACTORS = {

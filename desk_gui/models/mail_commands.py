@@ -19,10 +19,10 @@ from .commands import (
     Context,
     CreateTicket,
     _is_fresh,
-    _message,
-    _reopen_on_customer_message,
     command,
     contact_for,
+    new_message,
+    reopen_on_customer_message,
 )
 from .message import Attachment, Message, MessageKind
 from .party import Agent
@@ -80,8 +80,8 @@ class ReceiveMail(Command):
             ticket_id = ticket.id
             if sender:
                 contact_for(ctx, sender, self.from_name)  # known: found; unknown: made
-            msg = _message(ctx, ticket, MessageKind.INBOUND_MAIL, id=self.message_uuid)
-            _reopen_on_customer_message(ctx, ticket)
+            msg = new_message(ctx, ticket, MessageKind.INBOUND_MAIL, id=self.message_uuid)
+            reopen_on_customer_message(ctx, ticket)
             ctx.touch(ticket)
         msg.subject = self.subject
         msg.from_addr = sender or self.from_addr

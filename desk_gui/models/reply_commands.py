@@ -23,9 +23,9 @@ from .commands import (
     Command,
     CommandError,
     Context,
-    _message,
     _set_status,
     command,
+    new_message,
     normalize_address,
 )
 from .inbound import InboundMail
@@ -274,7 +274,7 @@ def _queue(
     domain = mail.mailbox.from_addr.rsplit("@", 1)[1]
     msgid = own_message_id(ticket.number, domain, outbound_id)
     in_reply_to, references = _thread_headers(ctx.session, ticket.id)
-    msg = _message(
+    msg = new_message(
         ctx,
         ticket,
         MessageKind.OUTBOUND_MAIL,

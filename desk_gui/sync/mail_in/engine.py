@@ -97,7 +97,7 @@ class MailEngine:
         worker = self.worker(mailbox_id)
         name = str(mailbox_id)
         try:
-            name = worker._mailbox()[0].name
+            name = worker.load_mailbox()[0].name
             outcomes = worker.run_once()
             return MailboxReport(name, tuple(outcomes))
         except Exception as exc:  # reported per mailbox; the others go on

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desk_gui.models import blob
@@ -28,10 +27,9 @@ from desk_gui.models.commands import (
     run_in,
 )
 from desk_gui.models.inbound import InboundMail, InboundState
-from desk_gui.models.mail_commands import ReceiveMail
 from desk_gui.models.mailbox import Mailbox, MailboxState
 
-from . import receive, threads
+from . import receive
 
 MAIL_ACTOR = Actor("mail")
 SEEN_BEFORE = "same mail seen before"
@@ -260,12 +258,9 @@ __all__ = [
     "ALREADY",
     "SEEN_BEFORE",
     "Fetched",
-    "IntegrityError",
     "KeptRaw",
     "Outcome",
-    "ReceiveMail",
     "advance_cursor",
     "ingest",
     "ingest_batch",
-    "threads",
 ]

@@ -136,7 +136,7 @@ class MailboxWorker:
         self.lease_ttl = lease_ttl
         self.resource = f"mailbox:{mailbox_id}"
 
-    def _mailbox(self) -> tuple[Mailbox, MailboxState | None]:
+    def load_mailbox(self) -> tuple[Mailbox, MailboxState | None]:
         with self.store.read() as session:
             mailbox = session.get(Mailbox, self.mailbox_id)
             if mailbox is None:
@@ -163,7 +163,7 @@ class MailboxWorker:
         While the parser pool works on one batch, this thread commits the previous one
         and fetches the next. Big mails go alone, streamed through temporary files.
         """
-        mailbox, state = self._mailbox()
+        mailbox, state = self.load_mailbox()
         info = client.select_folder(mailbox.folder, readonly=True)
         uidvalidity = int(info[b"UIDVALIDITY"])
         last = state.last_uid if state and state.uidvalidity == uidvalidity else 0
@@ -285,7 +285,7 @@ class MailboxWorker:
             state.last_error_at = utcnow()
 
     def run_once(self) -> list[Outcome]:
-        mailbox, _ = self._mailbox()
+        mailbox, _ = self.load_mailbox()
         self._take_lease()
         client = connect(mailbox, self.secrets)
         try:
@@ -299,7 +299,7 @@ class MailboxWorker:
         while not stop.is_set():
             client: IMAPClient | None = None
             try:
-                mailbox, _ = self._mailbox()
+                mailbox, _ = self.load_mailbox()
                 self._take_lease()
                 client = connect(mailbox, self.secrets)
                 backoff = 1.0

@@ -122,7 +122,7 @@ def test_a_holder_that_lost_its_lease_commits_nothing(
     a._take_lease()
     with pytest.raises(LeaseLost):
         b._take_lease()  # a holds it
-    mailbox, _ = a._mailbox()
+    mailbox, _ = a.load_mailbox()
     with imap_account.client() as client:
         info = client.select_folder("INBOX", readonly=True)
         fetched = a._fetch(client, client.search())
