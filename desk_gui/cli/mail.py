@@ -388,7 +388,8 @@ def _timers_and_outbox(
     store: Store, secrets: KeyringSecrets, as_json: bool
 ) -> tuple[int, dict[str, Any]]:
     """The rest of one engine pass: SLA clocks, escalations, reminders; then the outbox."""
-    sla = SlaEngine(store).run_once()
+    with SlaEngine(store) as engine:
+        sla = engine.run_once()
     sent = drain_outbox(store, secrets)
     rest = {
         "sla": {"recomputed": sla.recomputed, "fired": len(sla.fired),

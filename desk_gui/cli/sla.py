@@ -377,8 +377,8 @@ def _sla_json(sla: TicketSla) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
-        report = SlaEngine(store).run_once()
+    with open_store(args) as store, SlaEngine(store) as engine:
+        report = engine.run_once()
     if args.json:
         print_json(_report_json(report))
         return 0

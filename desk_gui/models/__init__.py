@@ -4,7 +4,7 @@ from .absence import AbsencePeriod, AssignMode, GroupRouting
 from .alert import Alert, AlertKind
 from .base import Base, utcnow
 from .blob import Blob, BlobChunk
-from .clock import ClockState, EscalationEvent, SlaClock, SlaTicketState
+from .clock import ClockState, EscalationEvent, SlaTicketState, StoredClock
 from .history import HistoryEntry
 from .inbound import InboundMail, InboundState, IntakeRule, SpamList
 from .lease import Lease
@@ -97,12 +97,12 @@ __all__ = [
     "Role",
     "Security",
     "Setting",
-    "SlaClock",
     "SlaPolicy",
     "SlaTarget",
     "SlaTicketState",
     "SpamList",
     "Status",
+    "StoredClock",
     "Tag",
     "Template",
     "TemplateKind",

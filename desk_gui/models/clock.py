@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -47,53 +47,87 @@ def epoch_datetime(seconds: int | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
 
 
-class SlaClock(Base):
-    """One clock per ticket and target: the current cycle of that target."""
+# The columns of one clock; each target's clock is stored under its prefix below.
+CLOCK_FIELDS = (
+    "start_s",
+    "target_s",
+    "due_s",
+    "paused_s",
+    "state",
+    "met_s",
+    "levels_fired",
+    "next_level",
+    "next_level_s",
+)
+CLOCK_PREFIX = {
+    SlaTarget.FIRST_RESPONSE: "fr_",
+    SlaTarget.NEXT_RESPONSE: "nr_",
+    SlaTarget.RESOLUTION: "res_",
+}
 
-    __tablename__ = "sla_clocks"
-    # WITHOUT ROWID on SQLite: one b-tree keyed by (ticket, target) instead of a rowid
-    # table plus a primary-key index, which halves the work of a bulk recompute's writes.
-    __table_args__ = (
-        Index("ix_sla_clocks_next_level", "next_level_s"),
-        {"sqlite_with_rowid": False},
-    )
 
-    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
-    target: Mapped[SlaTarget] = mapped_column(str_enum(SlaTarget), primary_key=True)
-    # No foreign keys: a removed policy or calendar must not block deleting it; the next
-    # recompute replaces these clocks anyway.
-    policy_id: Mapped[uuid.UUID]
-    calendar_id: Mapped[uuid.UUID]
+def clock_columns(target: SlaTarget) -> list[str]:
+    return [CLOCK_PREFIX[target] + f for f in CLOCK_FIELDS]
+
+
+class StoredClock(NamedTuple):
+    """One target's clock of a ticket, as the engine last stored it."""
+
+    target: SlaTarget
     # The start, which is also the cycle of the escalation key: a new customer message
     # starts a new next-response cycle and its levels fire again.
-    start_s: Mapped[int] = mapped_column(BigInteger)
-    target_s: Mapped[int] = mapped_column(Integer)
-    due_s: Mapped[int | None] = mapped_column(BigInteger)  # None while paused before due
-    paused_s: Mapped[int] = mapped_column(Integer, default=0)  # business seconds held back
-    state: Mapped[ClockState] = mapped_column(str_enum(ClockState, 12))
-    met_s: Mapped[int | None] = mapped_column(BigInteger)
-    levels_fired: Mapped[int] = mapped_column(Integer, default=0)  # in this cycle
-    next_level: Mapped[str | None] = mapped_column(String(20))
-    next_level_s: Mapped[int | None] = mapped_column(BigInteger)  # when it falls due
-    computed_s: Mapped[int] = mapped_column(BigInteger)
+    start_s: int
+    target_s: int
+    due_s: int | None  # None while paused before due
+    paused_s: int  # business seconds held back
+    state: ClockState
+    met_s: int | None
+    levels_fired: int  # in this cycle
+    next_level: str | None
+    next_level_s: int | None  # when it falls due
 
     @property
     def due_at(self) -> datetime | None:
         return epoch_datetime(self.due_s)
 
 
+def _epoch() -> Mapped[int | None]:
+    return mapped_column(BigInteger)
+
+
+def _seconds() -> Mapped[int | None]:
+    return mapped_column(Integer)
+
+
+def _state() -> Mapped[ClockState | None]:
+    return mapped_column(str_enum(ClockState, 12))
+
+
+def _level() -> Mapped[str | None]:
+    return mapped_column(String(20))
+
+
 class SlaTicketState(Base):
-    """What the engine last saw of a ticket, and its most urgent open due time.
+    """What the engine last saw of a ticket, and its clocks.
 
     `ticket_hlc` differing from the ticket's hlc (or `stale`, set when policies or
     calendars change) marks the ticket for recompute; `seen_hlc` and `seen_reply_s` tell
     the trigger rules which events happened since. `next_due_s` serves the "Due soon"
-    and "Breached" views and the "due next" sort straight from an index.
+    and "Breached" views and the "due next" sort straight from an index, `next_level_s`
+    the escalation engine.
+
+    The clocks of a ticket (first response, next response, resolution) are column
+    groups of this row, not rows of their own: a recompute of 100,000 tickets then
+    writes 100,000 rows instead of 330,000, and one b-tree instead of two, which was
+    most of its time. A target without a clock has NULL columns.
     """
 
     __tablename__ = "sla_tickets"
+    # WITHOUT ROWID on SQLite: one b-tree keyed by ticket instead of a rowid table plus
+    # a primary-key index, which halves the work of a bulk recompute's writes.
     __table_args__ = (
         Index("ix_sla_tickets_next_due", "next_due_s", "ticket_id"),
+        Index("ix_sla_tickets_next_level", "next_level_s"),
         Index("ix_sla_tickets_open", "open"),
         {"sqlite_with_rowid": False},
     )
@@ -104,10 +138,53 @@ class SlaTicketState(Base):
     seen_reply_s: Mapped[int | None] = mapped_column(BigInteger)
     stale: Mapped[bool] = mapped_column(default=False)
     open: Mapped[bool] = mapped_column(default=True)
+    # No foreign keys: a removed policy or calendar must not block deleting it; the next
+    # recompute replaces these clocks anyway.
     policy_id: Mapped[uuid.UUID | None]
+    calendar_id: Mapped[uuid.UUID | None]
     next_due_s: Mapped[int | None] = mapped_column(BigInteger)
     next_due_target: Mapped[SlaTarget | None] = mapped_column(str_enum(SlaTarget))
+    next_level_s: Mapped[int | None] = mapped_column(BigInteger)  # the earliest of the clocks'
     computed_s: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    fr_start_s: Mapped[int | None] = _epoch()
+    fr_target_s: Mapped[int | None] = _seconds()
+    fr_due_s: Mapped[int | None] = _epoch()
+    fr_paused_s: Mapped[int | None] = _seconds()
+    fr_state: Mapped[ClockState | None] = _state()
+    fr_met_s: Mapped[int | None] = _epoch()
+    fr_levels_fired: Mapped[int | None] = _seconds()
+    fr_next_level: Mapped[str | None] = _level()
+    fr_next_level_s: Mapped[int | None] = _epoch()
+
+    nr_start_s: Mapped[int | None] = _epoch()
+    nr_target_s: Mapped[int | None] = _seconds()
+    nr_due_s: Mapped[int | None] = _epoch()
+    nr_paused_s: Mapped[int | None] = _seconds()
+    nr_state: Mapped[ClockState | None] = _state()
+    nr_met_s: Mapped[int | None] = _epoch()
+    nr_levels_fired: Mapped[int | None] = _seconds()
+    nr_next_level: Mapped[str | None] = _level()
+    nr_next_level_s: Mapped[int | None] = _epoch()
+
+    res_start_s: Mapped[int | None] = _epoch()
+    res_target_s: Mapped[int | None] = _seconds()
+    res_due_s: Mapped[int | None] = _epoch()
+    res_paused_s: Mapped[int | None] = _seconds()
+    res_state: Mapped[ClockState | None] = _state()
+    res_met_s: Mapped[int | None] = _epoch()
+    res_levels_fired: Mapped[int | None] = _seconds()
+    res_next_level: Mapped[str | None] = _level()
+    res_next_level_s: Mapped[int | None] = _epoch()
+
+    def clocks(self) -> list[StoredClock]:
+        """The stored clocks, in target order."""
+        out = []
+        for target in CLOCK_PREFIX:
+            values = [getattr(self, c) for c in clock_columns(target)]
+            if values[CLOCK_FIELDS.index("state")] is not None:
+                out.append(StoredClock(target, *values))
+        return out
 
 
 class EscalationEvent(Replicated, Base):

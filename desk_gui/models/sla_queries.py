@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, func, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from .alert import Alert, AlertKind
-from .clock import ClockState, SlaClock, SlaTicketState, epoch_datetime
+from .clock import ClockState, SlaTicketState, epoch_datetime
 from .party import Agent, Group
 from .sla import SlaTarget
 from .ticket import Priority, Status, Ticket
@@ -194,9 +194,10 @@ class ClockRow:
 
 def ticket_clocks(session: Session, ticket_id: uuid.UUID) -> list[ClockRow]:
     """The stored clocks of a ticket (as of the engine's last pass), by target."""
-    rows = session.scalars(select(SlaClock).where(SlaClock.ticket_id == ticket_id))
-    order = list(SlaTarget)
-    out = [
+    state = session.get(SlaTicketState, ticket_id)
+    if state is None:
+        return []
+    return [
         ClockRow(
             c.target,
             c.state,
@@ -209,9 +210,8 @@ def ticket_clocks(session: Session, ticket_id: uuid.UUID) -> list[ClockRow]:
             c.next_level,
             epoch_datetime(c.next_level_s),
         )
-        for c in rows
+        for c in state.clocks()
     ]
-    return sorted(out, key=lambda c: order.index(c.target))
 
 
 # --- alerts --------------------------------------------------------------------------------

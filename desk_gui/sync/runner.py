@@ -61,6 +61,7 @@ class Callbacks:
 class PeriodicPass:
     name: str
     run: Callable[[], object]
+    close: Callable[[], None] | None = None  # when the service has stopped
 
 
 class Stopping(BaseException):
@@ -187,7 +188,7 @@ def default_passes(store: Store, secrets: Secrets, holder: str) -> list[Periodic
     then the outbox drain (acknowledgements, notifications, queued replies)."""
     sla = SlaEngine(store, holder=f"sla:{holder}")
     return [
-        PeriodicPass("sla", sla.run_once),
+        PeriodicPass("sla", sla.run_once, sla.close),
         PeriodicPass("outbox", lambda: drain_outbox(store, secrets, holder=holder)),
     ]
 
@@ -304,6 +305,9 @@ class SyncService:
         left = [t.name for t in threads if t.is_alive()]
         if not left:
             self.engine.close()
+            for p in self._periodic.passes:
+                if p.close is not None:
+                    p.close()
         return left
 
     def stop(self, timeout: float = 5.0) -> list[str]:

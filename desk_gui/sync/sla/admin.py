@@ -25,7 +25,7 @@ from .holiday_snapshot import public_holidays
 from .hours import day_hours
 from .notify import Hlc
 from .policy import Level, business_day_seconds, normalize_match, policy_spec
-from .recompute import CLOCKS, STATES
+from .recompute import STATES, clear_clocks
 from .triggers import normalize_conditions, validate_actions
 
 
@@ -156,8 +156,9 @@ def find_policy(session: Session, name: str) -> SlaPolicy:
 
 def remove_policy(session: Session, row: SlaPolicy) -> None:
     """Its clocks go at once; the next engine run gives those tickets their new policy."""
-    session.execute(update(STATES).where(STATES.c.policy_id == row.id).values(stale=True))
-    session.execute(delete(CLOCKS).where(CLOCKS.c.policy_id == row.id))
+    session.execute(
+        update(STATES).where(STATES.c.policy_id == row.id).values(stale=True, **clear_clocks())
+    )
     session.delete(row)
     session.flush()
 

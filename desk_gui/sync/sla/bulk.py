@@ -10,6 +10,7 @@ are "raw ids" in the backend's form; `raw_id` and `to_uuid` convert at the edges
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 RawId = Any  # str (SQLite) or uuid.UUID (PostgreSQL)
+_UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38, 0)
 
 
 class Bulk:
@@ -42,6 +44,8 @@ class Bulk:
         """SQL for the whole UTC epoch seconds of a UTCDateTime column."""
         if self.pg:
             return f"CAST(floor(extract(epoch FROM {column})) AS BIGINT)"
+        if _UNIXEPOCH:  # half the cost of strftime + CAST; both floor the fraction
+            return f"unixepoch({column})"
         return f"CAST(strftime('%s', {column}) AS INTEGER)"
 
     def timestamp(self, t: datetime) -> Any:

@@ -13,9 +13,10 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import itemgetter
 from time import monotonic
 
 from sqlalchemy.orm import Session
@@ -31,12 +32,25 @@ from .bulk import Bulk, RawId
 from .calendar import from_epoch, to_epoch
 from .config import CalendarCache, SlaConfig, load_config
 from .notify import Hlc
-from .recompute import CHUNK, chunks, claim, dirty_tickets, mark_all_stale, recompute
+from .parallel import Prepared, RecomputePool, shareable, still_current
+from .recompute import (
+    CHUNK,
+    chunks,
+    claim,
+    compute_all,
+    dirty_tickets,
+    gc_paused,
+    mark_all_stale,
+    recompute,
+    rows_for,
+    store_rows,
+)
 
 log = logging.getLogger(__name__)
 
 FINGERPRINT_KEY = "sla.config_fingerprint"
 BATCH = 200
+POOL_MIN = 3 * CHUNK  # tickets: below, starting on the worker processes does not pay
 MAX_ROUNDS = 100  # per step and run: a backlog is worked off over several runs
 FULL_SCAN_EVERY = timedelta(minutes=10)
 SCAN_MARGIN = timedelta(minutes=15)
@@ -46,6 +60,8 @@ SCAN_MARGIN = timedelta(minutes=15)
 class SlaReport:
     now: datetime
     recomputed: int = 0
+    by_workers: int = 0  # of them, computed by the worker processes
+    worker_cpu_s: float = 0.0
     full_recompute: bool = False
     fired: list[escalation.FiredLevel] = field(default_factory=list)
     resumed: list[reminders.Resumed] = field(default_factory=list)
@@ -66,12 +82,18 @@ class SlaEngine:
         late_after: timedelta = timedelta(minutes=2),
         chunk: int = CHUNK,
         batch: int = BATCH,
+        processes: int | None = None,
+        pool_min: int = POOL_MIN,
     ) -> None:
         self.store = store
         self.holder = holder or default_holder()
         self.late_after_s = int(late_after.total_seconds())
         self.chunk = chunk
         self.batch = batch  # tickets per transaction when firing, assigning, resuming
+        # Worker processes reading and computing large recomputes (< 2: none).
+        self.processes = (os.cpu_count() or 1) if processes is None else processes
+        self.pool_min = pool_min
+        self._pool: RecomputePool | None = None
         self.calendars = CalendarCache()
         # Between full scans for changed tickets, only those updated since the last
         # scan began (less a margin for clocks and slow commits) are looked at.
@@ -123,17 +145,52 @@ class SlaEngine:
         """Trigger rules and clocks for the tickets that changed since last seen: all of
         them (a full scan), those updated from `since` on, or just `ids`."""
         with self.store.read() as session:
-            if ids is None:
-                ids = dirty_tickets(session, now_s, since)
+            ids = (
+                dirty_tickets(session, now_s, since) if ids is None else Bulk(session).raw_ids(ids)
+            )
             rules = triggers.load_rules(session)
         now = from_epoch(now_s)
-        for part in chunks(ids, self.chunk):
+        for part, ready in self._prepared(cfg, ids, now_s):
             with self.store.write() as session:
-                mine = claim(session, Bulk(session).raw_ids(part))
+                mine = claim(session, part)
                 ctx = triggers.RuleContext(session, self._hlc, now, rules)
                 report.triggered += triggers.run_for_changes(ctx, mine)
-                recompute(session, mine, cfg, now_s, mark_seen=True)
+                if ready is None or not ready.config_matched:
+                    recompute(session, mine, cfg, now_s, mark_seen=True)
+                else:
+                    report.by_workers += _store_prepared(session, cfg, now_s, mine, ready)
+                    report.worker_cpu_s += ready.cpu_s
                 report.recomputed += len(mine)
+
+    def _prepared(
+        self, cfg: SlaConfig, ids: Sequence[RawId], now_s: int
+    ) -> Iterable[tuple[Sequence[RawId], Prepared | None]]:
+        """The chunks to work, each with its rows computed ahead by the worker
+        processes (large recomputes) or with None (computed in the transaction)."""
+        parts = list(chunks(ids, self.chunk))
+        if self.processes < 2 or len(ids) < self.pool_min or not shareable(self.store):
+            return ((part, None) for part in parts)
+        if self._pool is None:
+            self._pool = RecomputePool(self.processes)
+        return self._pool.prepared(self.store.url, cfg.fingerprint, parts, now_s, mark_seen=True)
+
+    def start_pool(self) -> None:
+        """Start the worker processes now instead of on the first large recompute."""
+        if self.processes >= 2 and shareable(self.store):
+            self._pool = self._pool or RecomputePool(self.processes)
+            self._pool.start()
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def __enter__(self) -> SlaEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _assign_intake(self, now: datetime, report: SlaReport) -> None:
         for _ in range(MAX_ROUNDS):
@@ -177,6 +234,21 @@ class SlaEngine:
                 report.fired += escalation.fire_batch(ctx, ids)
             if len(ids) < self.batch:
                 return
+
+
+def _store_prepared(
+    session: Session, cfg: SlaConfig, now_s: int, mine: Sequence[RawId], ready: Prepared
+) -> int:
+    """Write a chunk computed by a worker; its tickets changed since (by the rules just
+    run, or by anyone) are computed again here. Returns how many the worker's were."""
+    session.flush()  # the rules' changes, for the hlc comparison
+    rows, redo = still_current(session, mine, ready)
+    if redo:
+        with gc_paused():
+            rows += rows_for(session, compute_all(session, redo, cfg, now_s), now_s, True)
+        rows.sort(key=itemgetter(0))
+    store_rows(session, rows, mark_seen=True)
+    return len(mine) - len(redo)
 
 
 def _sla_rules(

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_gui.models.alert import AlertKind
-from desk_gui.models.clock import EscalationEvent, SlaClock, SlaTicketState
+from desk_gui.models.clock import EscalationEvent, SlaTicketState
 from desk_gui.models.commands import Actor, CommandError, SetGroup, SetPriority, run_in
 from desk_gui.models.sla import SlaTarget
 from desk_gui.models.ticket import Priority, Ticket
@@ -56,9 +56,8 @@ class FiredLevel:
 
 def claim_due(session: Session, now_s: int, limit: int) -> list[uuid.UUID]:
     """Tickets with a level due by now that no other engine is working on."""
-    due = select(SlaClock.ticket_id).where(SlaClock.next_level_s <= now_s)
     s = SlaTicketState
-    stmt = select(s.ticket_id).where(s.ticket_id.in_(due)).order_by(s.ticket_id).limit(limit)
+    stmt = select(s.ticket_id).where(s.next_level_s <= now_s).order_by(s.ticket_id).limit(limit)
     if is_postgres(session):
         stmt = stmt.with_for_update(skip_locked=True)
     return list(session.scalars(stmt))

@@ -30,7 +30,13 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from desk_gui.models.clock import SlaClock, SlaTicketState
+from desk_gui.models.clock import (
+    CLOCK_FIELDS,
+    CLOCK_PREFIX,
+    ClockState,
+    SlaTicketState,
+    clock_columns,
+)
 from desk_gui.models.sla import SlaTarget
 from desk_gui.models.ticket import OPEN_STATUSES, Status
 
@@ -40,13 +46,13 @@ from .clocks import Positions, TicketClocks, TicketTimes, compute, positions_for
 from .config import SlaConfig
 from .policy import PolicySpec, TicketFacts, match_policy
 
-CLOCKS: Table = SlaClock.__table__  # type: ignore[assignment]
 STATES: Table = SlaTicketState.__table__  # type: ignore[assignment]
 CHUNK = 5000  # tickets per transaction: SQLite allows 32,766 bound values
 # Tickets that left the open statuses recently are still looked at: one created and
 # closed between two runs still gets its (met) clocks.
 RECENT = timedelta(days=1)
 _OPEN = sorted(s.value for s in OPEN_STATUSES)
+_IS_OPEN = frozenset(_OPEN)
 _STATUS = {s.value: s for s in Status}
 _ANSWERS = ("outbound_mail", "call", "reached")
 
@@ -125,6 +131,11 @@ def mark_all_stale(session: Session) -> None:
     session.execute(STATES.update().where(STATES.c.open.is_(True)).values(stale=True))
 
 
+def clear_clocks() -> dict[str, None]:
+    """Column values of a state row without clocks (update(STATES).values(**...))."""
+    return dict.fromkeys(_COMPARED[_COMPARED.index("calendar_id") :])
+
+
 def claim(session: Session, ids: Sequence[RawId]) -> list[RawId]:
     """The tickets of `ids` this transaction may work on (all of them on SQLite)."""
     if not is_postgres(session) or not ids:
@@ -177,7 +188,7 @@ def load_facts(session: Session, ids: Sequence[RawId]) -> dict[RawId, Facts]:
             tid,
             hlc,
             gid,
-            status in _OPEN,
+            status in _IS_OPEN,
             TicketFacts(contract or "none", gtext, typ, cat, prio, chan),
             TicketTimes(c, u, _STATUS[status], fr, lcm, answers.get(tid), history.get(tid, ())),
         )
@@ -300,118 +311,118 @@ def compute_one(
 
 # --- writing ----------------------------------------------------------------------------------
 
-_CLOCK_COLUMNS = (
-    "ticket_id",
-    "target",
-    "policy_id",
-    "calendar_id",
-    "start_s",
-    "target_s",
-    "due_s",
-    "paused_s",
-    "state",
-    "met_s",
-    "levels_fired",
-    "next_level",
-    "next_level_s",
-    "computed_s",
-)
-_STATE_COLUMNS = (
-    "ticket_id",
+_SLOTS = {target: i for i, target in enumerate(CLOCK_PREFIX)}
+_NO_CLOCK: tuple[Any, ...] = (None,) * len(CLOCK_FIELDS)
+_NO_CLOCKS = (None, None, None, *_NO_CLOCK * len(_SLOTS))
+_STATE = {s: s.value for s in ClockState}  # an enum's .value is a slow property
+_TARGET = {t: t.value for t in SlaTarget}
+# Compared with the stored row to skip unchanged tickets; the seen columns and the time
+# of writing are not part of it.
+_COMPARED = (
     "ticket_hlc",
-    "seen_hlc",
-    "seen_reply_s",
     "stale",
     "open",
     "policy_id",
+    "calendar_id",
     "next_due_s",
     "next_due_target",
-    "computed_s",
+    "next_level_s",
+    *(c for target in CLOCK_PREFIX for c in clock_columns(target)),
 )
+_SEEN = ("seen_hlc", "seen_reply_s")
+_COLUMNS = ("ticket_id", *_COMPARED, *_SEEN, "computed_s")
 
 
-def _upsert_sql(
-    table: str, columns: Sequence[str], keys: Sequence[str], update: Sequence[str]
-) -> str:
+def _upsert_sql(update: Sequence[str]) -> str:
     sets = ", ".join(f"{c} = excluded.{c}" for c in update)
     return (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({Bulk.marks(len(columns))}) "
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}"
+        f"INSERT INTO sla_tickets ({', '.join(_COLUMNS)}) VALUES ({Bulk.marks(len(_COLUMNS))}) "
+        f"ON CONFLICT (ticket_id) DO UPDATE SET {sets}"
     )
 
 
-_CLOCK_UPSERT = _upsert_sql(
-    "sla_clocks", _CLOCK_COLUMNS, ("ticket_id", "target"), _CLOCK_COLUMNS[2:]
-)
-_STATE_UPSERT_SEEN = _upsert_sql("sla_tickets", _STATE_COLUMNS, ("ticket_id",), _STATE_COLUMNS[1:])
-_STATE_UPSERT = _upsert_sql(
-    "sla_tickets",
-    _STATE_COLUMNS,
-    ("ticket_id",),
-    [c for c in _STATE_COLUMNS[1:] if c not in ("seen_hlc", "seen_reply_s")],
-)
+_UPSERT_SEEN = _upsert_sql(_COLUMNS[1:])
+_UPSERT = _upsert_sql([c for c in _COLUMNS[1:] if c not in _SEEN])
 
 
-def _stored_clocks(db: Bulk, ids: Sequence[RawId]) -> dict[tuple[RawId, str], tuple[Any, ...]]:
+def _stored(db: Bulk, ids: Sequence[RawId]) -> dict[RawId, tuple[Any, ...]]:
+    """The stored rows of these tickets: the compared columns, then the seen ones."""
     rows = db.fetch(
-        f"SELECT {', '.join(_CLOCK_COLUMNS[:-1])} FROM sla_clocks "
+        f"SELECT ticket_id, {', '.join((*_COMPARED, *_SEEN))} FROM sla_tickets "
         f"WHERE ticket_id IN ({db.marks(len(ids))})",
         ids,
     )
-    return {(r[0], r[1]): tuple(r[2:]) for r in rows}
+    return {r[0]: r[1:] for r in rows}
 
 
-def _raw(db: Bulk, memo: dict[uuid.UUID, RawId], value: uuid.UUID) -> RawId:
+def _raw(db: Bulk, memo: dict[uuid.UUID, RawId], value: uuid.UUID | None) -> RawId | None:
+    if value is None:
+        return None
     found = memo.get(value)
     if found is None:
         found = memo[value] = db.raw_id(value)
     return found
 
 
-def write(session: Session, computed: Sequence[Computed], now_s: int, mark_seen: bool) -> int:
-    """Store clocks and ticket states; returns how many clock rows were written."""
+def _clock_values(c: Computed) -> tuple[Any, ...]:
+    """The compared columns after `calendar_id`: next due, next level, the clocks."""
+    if c.clocks is None or c.calendar_id is None:
+        return _NO_CLOCKS
+    groups = [_NO_CLOCK, _NO_CLOCK, _NO_CLOCK]
+    due: tuple[int, SlaTarget] | None = None
+    next_level: int | None = None
+    # Plain indexing and concatenation: this runs for every ticket of a recompute.
+    for v in c.clocks.clocks:
+        target, due_s, met_s, at = v[0], v[3], v[6], v[9]
+        groups[_SLOTS[target]] = (v[1], v[2], due_s, v[4], _STATE[v[5]], met_s, v[7], v[8], at)
+        if met_s is None and due_s is not None and (due is None or due_s < due[0]):
+            due = (due_s, target)
+        if at is not None and (next_level is None or at < next_level):
+            next_level = at
+    head = (None, None, next_level) if due is None else (due[0], _TARGET[due[1]], next_level)
+    return head + groups[0] + groups[1] + groups[2]
+
+
+def rows_for(
+    session: Session, computed: Sequence[Computed], now_s: int, mark_seen: bool
+) -> list[tuple[Any, ...]]:
+    """The state rows to write for these tickets: those that differ from the stored."""
     if not computed:
-        return 0
+        return []
     db = Bulk(session)
-    ids = [c.facts.ticket_id for c in computed]
-    stored = _stored_clocks(db, ids)
-    states: list[tuple[Any, ...]] = []
-    clock_rows: list[tuple[Any, ...]] = []
-    wanted: set[tuple[RawId, str]] = set()
+    stored = _stored(db, [c.facts.ticket_id for c in computed])
+    rows: list[tuple[Any, ...]] = []
     # A few policies and calendars serve 100,000 tickets: convert each id once.
     raw: dict[uuid.UUID, RawId] = {}
+    n = len(_COMPARED)
     for c in computed:
         f = c.facts
-        nxt = c.clocks.next_due() if c.clocks is not None else None
-        states.append(
-            (
-                f.ticket_id,
-                f.hlc,
-                f.hlc if mark_seen else "",
-                f.times.last_customer_s if mark_seen else None,
-                False,
-                f.is_open,
-                None if c.policy is None else _raw(db, raw, c.policy.id),
-                nxt[0] if nxt else None,
-                nxt[1].value if nxt else None,
-                now_s,
-            )
+        values = (
+            f.hlc,
+            False,
+            f.is_open,
+            _raw(db, raw, None if c.policy is None else c.policy.id),
+            _raw(db, raw, c.calendar_id if c.clocks is not None else None),
+            *_clock_values(c),
         )
-        if c.clocks is None or c.policy is None or c.calendar_id is None:
+        before = stored.get(f.ticket_id)
+        seen = (f.hlc, f.times.last_customer_s) if mark_seen else ("", None)
+        if before is not None and before[:n] == values and (not mark_seen or before[n:] == seen):
             continue
-        pid, cid = _raw(db, raw, c.policy.id), _raw(db, raw, c.calendar_id)
-        for v in c.clocks.clocks:
-            key = (f.ticket_id, v.target.value)
-            wanted.add(key)
-            values = (pid, cid, *v[1:5], v.state.value, *v[6:])
-            if stored.get(key) != values:
-                clock_rows.append((f.ticket_id, v.target.value, *values, now_s))
-    # States first, then clocks, both in ticket order: the same lock order everywhere.
-    db.many(_STATE_UPSERT_SEEN if mark_seen else _STATE_UPSERT, states)
-    db.many(_CLOCK_UPSERT, clock_rows)
-    gone = [key for key in stored if key not in wanted]
-    db.many("DELETE FROM sla_clocks WHERE ticket_id = ? AND target = ?", gone)
-    return len(clock_rows)
+        rows.append((f.ticket_id, *values, *seen, now_s))
+    return rows
+
+
+def store_rows(session: Session, rows: Sequence[tuple[Any, ...]], mark_seen: bool) -> None:
+    """Upsert rows of `rows_for`, in ticket order: the same lock order everywhere."""
+    Bulk(session).many(_UPSERT_SEEN if mark_seen else _UPSERT, rows)
+
+
+def write(session: Session, computed: Sequence[Computed], now_s: int, mark_seen: bool) -> int:
+    """Store the tickets' states and clocks; returns how many rows changed."""
+    rows = rows_for(session, computed, now_s, mark_seen)
+    store_rows(session, rows, mark_seen)
+    return len(rows)
 
 
 def recompute(

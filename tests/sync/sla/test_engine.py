@@ -9,7 +9,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from desk_gui.models import ClockState, Group, Organization, SlaClock, SlaTarget, SlaTicketState
+from desk_gui.models import (
+    ClockState,
+    Group,
+    Organization,
+    SlaTarget,
+    SlaTicketState,
+    StoredClock,
+)
 from desk_gui.models import sla_queries as views
 from desk_gui.models.commands import (
     AddMessage,
@@ -27,9 +34,10 @@ from desk_gui.sync.sla.status import ticket_sla
 from .conftest import HOUR, Desk, berlin, run_engine
 
 
-def clocks_of(desk: Desk, tid: object) -> dict[SlaTarget, SlaClock]:
+def clocks_of(desk: Desk, tid: uuid.UUID) -> dict[SlaTarget, StoredClock]:
     with desk.store.read() as s:
-        return {c.target: c for c in s.scalars(select(SlaClock).where(SlaClock.ticket_id == tid))}
+        state = s.get(SlaTicketState, tid)
+        return {c.target: c for c in state.clocks()} if state is not None else {}
 
 
 def policy_of(desk: Desk, tid: object) -> uuid.UUID | None:

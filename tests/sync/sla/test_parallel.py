@@ -1,0 +1,114 @@
+"""Large recomputes on worker processes: the same clocks as in the engine's own process,
+and a ticket that changed after a worker read it is computed again from its new facts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from desk_gui.models import SlaTicketState, Ticket
+from desk_gui.models.commands import AddMessage, CreateTicket, SetPriority, SetStatus
+from desk_gui.models.message import MessageKind
+from desk_gui.models.ticket import Priority, Status
+from desk_gui.sync.sla import parallel
+from desk_gui.sync.sla.calendar import to_epoch
+from desk_gui.sync.sla.config import CalendarCache, load_config
+from desk_gui.sync.sla.engine import _store_prepared
+from desk_gui.sync.sla.policy import Level
+from desk_gui.sync.sla.recompute import mark_all_stale
+
+from .conftest import HOUR, Desk, berlin
+
+
+def states(desk: Desk) -> dict[uuid.UUID, tuple[Any, ...]]:
+    """Every stored state row but the time it was written."""
+    table = SlaTicketState.__table__
+    columns = [c for c in table.c if c.name != "computed_s"]
+    with desk.store.read() as s:
+        return {r[0]: tuple(r[1:]) for r in s.execute(select(*columns))}
+
+
+def some_tickets(desk: Desk) -> list[uuid.UUID]:
+    """Tickets whose clocks differ: answered, waiting, reopened, resolved, urgent."""
+    ids: list[uuid.UUID] = []
+    for i in range(12):
+        when = berlin(2026, 6, 1 + i % 5, 9 + i % 7)
+        prio = Priority.URGENT if i % 4 == 0 else Priority.NORMAL
+        tid = desk.run(CreateTicket(subject=f"Anfrage {i}", priority=prio), when)
+        assert isinstance(tid, uuid.UUID)
+        ids.append(tid)
+        if i % 3 == 1:
+            desk.run(AddMessage(ticket_id=tid, kind=MessageKind.OUTBOUND_MAIL, body_text="Hallo"),
+                     berlin(2026, 6, 8, 10))  # fmt: skip
+            desk.run(SetStatus(ticket_id=tid, status=Status.WAITING_CUSTOMER),
+                     berlin(2026, 6, 8, 10, 5))  # fmt: skip
+        if i % 5 == 2:
+            desk.run(AddMessage(ticket_id=tid, kind=MessageKind.INBOUND_MAIL, body_text="Und?"),
+                     berlin(2026, 6, 9, 11))  # fmt: skip
+        if i % 6 == 5:
+            desk.run(SetStatus(ticket_id=tid, status=Status.RESOLVED), berlin(2026, 6, 9, 15))
+    return ids
+
+
+def policies(desk: Desk) -> None:
+    levels = [Level(percent=80, notify=("assignee",)), Level(percent=100, notify=("group-lead",))]
+    desk.policy("Urgent", first=HOUR, nxt=2 * HOUR, resolution=8 * HOUR,
+                match={"priority": ["urgent"]}, levels=levels)  # fmt: skip
+    desk.policy("Standard", first=4 * HOUR, nxt=8 * HOUR, resolution=24 * HOUR, levels=levels)
+
+
+def test_worker_processes_compute_what_the_engine_computes_itself(desk: Desk) -> None:
+    policies(desk)
+    ids = some_tickets(desk)
+    now = berlin(2026, 6, 10, 12)
+    engine = desk.engine(processes=2, chunk=4, pool_min=1)
+    try:
+        report = engine.run_once(now)
+    finally:
+        engine.close()
+    assert report.recomputed == report.by_workers == len(ids)
+    by_workers = states(desk)
+    assert set(by_workers) == set(ids)
+
+    with desk.store.write() as s:
+        mark_all_stale(s)
+    desk.engine(processes=0).run_once(now)
+    assert states(desk) == by_workers
+
+
+def test_a_ticket_changed_after_a_worker_read_it_is_computed_again(lite: Desk) -> None:
+    desk = lite
+    policies(desk)
+    ids = some_tickets(desk)
+    now_s = to_epoch(berlin(2026, 6, 10, 12))
+    with desk.store.read() as s:
+        cfg = load_config(s, CalendarCache())
+        raw = [r.hex for r in sorted(ids)]
+    # What a worker process runs, here in the test's process on the same snapshot.
+    ready = parallel.prepare(desk.store.url, cfg.fingerprint, raw, now_s, True)
+    assert set(ready.hlcs) == set(raw)
+    changed = next(t for t in sorted(ids) if t not in ids[::4])  # a normal one
+    desk.run(SetPriority(ticket_id=changed, priority=Priority.URGENT), berlin(2026, 6, 10, 11))
+
+    with desk.store.write() as s:
+        assert _store_prepared(s, cfg, now_s, raw, ready) == len(ids) - 1
+    with desk.store.read() as s:
+        ticket = s.get(Ticket, changed)
+        state = s.get(SlaTicketState, changed)
+        assert ticket is not None and state is not None
+        assert state.ticket_hlc == ticket.hlc  # computed from the new facts
+        urgent = next(p.id for p in cfg.policies if p.name == "Urgent")
+        assert state.policy_id == urgent
+        assert {c.target_s for c in state.clocks()} <= {HOUR, 2 * HOUR, 8 * HOUR}
+    assert set(states(desk)) == set(ids)
+
+
+def test_a_worker_that_sees_another_configuration_leaves_the_chunk_to_the_engine(
+    lite: Desk,
+) -> None:
+    policies(lite)
+    ids = some_tickets(lite)
+    ready = parallel.prepare(lite.store.url, "not the fingerprint", [t.hex for t in ids], 0, True)
+    assert not ready.config_matched and ready.rows == []
