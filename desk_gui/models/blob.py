@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from sqlalchemy import ForeignKey, LargeBinary, String, select
+from sqlalchemy import ForeignKey, LargeBinary, String, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .base import Base
@@ -43,6 +43,29 @@ def put_bytes(session: Session, data: bytes) -> str:
         for idx, start in enumerate(range(0, max(len(data), 1), CHUNK)):
             session.add(BlobChunk(sha256=sha, idx=idx, data=data[start : start + CHUNK]))
     return sha
+
+
+def put_many(session: Session, blobs: dict[str, bytes]) -> None:
+    """Blobs held in memory, keyed by their SHA-256, with one multi-row insert per table
+    (no ORM flush: a batch of mails has many); those stored already are skipped."""
+    shas = sorted(blobs)
+    existing = set()
+    for i in range(0, len(shas), 500):  # far below SQLite's bound-parameter limit
+        existing |= set(
+            session.scalars(select(Blob.sha256).where(Blob.sha256.in_(shas[i : i + 500])))
+        )
+    new = {sha: data for sha, data in blobs.items() if sha not in existing}
+    if not new:
+        return
+    session.execute(insert(Blob), [{"sha256": s, "size": len(d)} for s, d in new.items()])
+    session.execute(
+        insert(BlobChunk),
+        [
+            {"sha256": s, "idx": i, "data": d[start : start + CHUNK]}
+            for s, d in new.items()
+            for i, start in enumerate(range(0, max(len(d), 1), CHUNK))
+        ],
+    )
 
 
 def put_stream(session: Session, stream: BinaryIO) -> tuple[str, int]:

@@ -20,8 +20,9 @@ from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from . import bulk
 from .base import utcnow
 from .history import HistoryEntry
 from .message import CallOutcome, Message, MessageKind
@@ -73,7 +74,9 @@ class Context:
     command: str
 
     def ticket(self, ticket_id: uuid.UUID) -> Ticket:
-        ticket = self.session.get(Ticket, ticket_id)
+        memo = _memo(self.session)
+        held = memo.tickets.get(ticket_id) if memo is not None else None
+        ticket = held or self.session.get(Ticket, ticket_id)
         if ticket is None:
             raise CommandError(f"ticket {ticket_id} does not exist")
         return ticket
@@ -122,6 +125,12 @@ class BatchMemo:
     tags by name (rows this transaction read or made), and counter numbers reserved for
     the batch with one UPDATE each; `release` gives back what the batch did not use while
     the transaction still holds the counter row, so numbers stay gapless.
+
+    New rows are held back too (`hold`): the commands build them as ORM objects exactly
+    as they do outside a batch, but instead of a unit-of-work flush per mail `finish`
+    writes them table by table with one executemany each. Nothing in a batch may read
+    them back through SQL: the lookups a command needs (its ticket, the batch's tags,
+    threading by Message-ID and number) go through this memo.
     """
 
     fresh: set[uuid.UUID] = field(default_factory=set)
@@ -134,6 +143,16 @@ class BatchMemo:
     # at the end (`finish`), in the order the commands ran.
     history: list[dict[str, Any]] = field(default_factory=list)
     outbox: list[dict[str, Any]] = field(default_factory=list)
+    held: list[object] = field(default_factory=list)  # new rows, in creation order
+    tickets: dict[uuid.UUID, Ticket] = field(default_factory=dict)  # held tickets by id
+    ticket_tags: set[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=set)  # held
+
+    def hold(self, row: object) -> None:
+        self.held.append(row)
+        if isinstance(row, Ticket):
+            self.tickets[row.id] = row
+        elif isinstance(row, TicketTag):
+            self.ticket_tags.add((row.ticket_id, row.tag_id))
 
     def reserve(self, session: Session, name: str, count: int, start: int = 1) -> None:
         first = reserve(session, name, count, start)
@@ -153,14 +172,25 @@ class BatchMemo:
             select(ContactAddress.address, Contact)
             .join(Contact, ContactAddress.contact_id == Contact.id)
             .where(ContactAddress.address.in_(wanted))
+            .options(selectinload(Contact.addresses))  # primary_address without a query each
         )
         for address, contact in found:
             self.contacts[address] = contact
         self.absent |= wanted - self.contacts.keys()
+        # The organizations new contacts join by their mail domain, also with one query.
+        domains = {a.rsplit("@", 1)[1] for a in self.absent} - self.organizations.keys()
+        if domains:
+            self.organizations.update(dict.fromkeys(domains))
+            orgs = session.scalars(select(Organization).where(Organization.domain.in_(domains)))
+            for org in orgs:
+                if self.organizations.get(org.domain or "") is None:
+                    self.organizations[org.domain or ""] = org
 
     def finish(self, session: Session) -> None:
         """Write what the batch held back; call once, still inside its transaction."""
-        session.flush()  # the tickets the history rows name
+        session.flush()  # changed rows that were already stored (tickets a mail threads to)
+        bulk.insert_objects(session, self.held)  # before the history rows that name them
+        self.held, self.tickets = [], {}
         if self.history:
             session.execute(insert(HistoryEntry), self.history)
         if self.outbox:
@@ -193,6 +223,15 @@ def _next_value(session: Session, name: str, start: int = 1) -> int:
 def _is_fresh(session: Session, id_: uuid.UUID) -> bool:
     memo = _memo(session)
     return memo is not None and id_ in memo.fresh
+
+
+def _add(session: Session, row: object) -> None:
+    """A new row: into the session, or held back by a batch for its set-wise insert."""
+    memo = _memo(session)
+    if memo is None:
+        session.add(row)
+    else:
+        memo.hold(row)
 
 
 def _text(value: object) -> str | None:
@@ -292,10 +331,10 @@ def run_in(
         "created_at": ctx.now,
     }  # fmt: skip
     if (memo := _memo(session)) is not None:
-        memo.outbox.append(row)
+        memo.outbox.append(row)  # the batch's `finish` writes every row it held back
     else:
         session.add(OutboxCommand(**row))
-    session.flush()
+        session.flush()
     return result
 
 
@@ -328,14 +367,18 @@ def contact_for(ctx: Context, address: str, name: str | None = None) -> Contact:
             memo.contacts[address] = contact
         return contact
     org = _organization_for(ctx.session, address.rsplit("@", 1)[1], memo)
+    # Ids set here, not by the insert's defaults: a batch writes the rows without the ORM,
+    # so the ticket and the address name the contact by its id column.
     contact = Contact(
+        id=uuid.uuid4(),
         name=name or address.split("@", 1)[0],
-        organization=org,
-        organization_id=org.id if org else None,  # read before the flush by CreateTicket
+        organization_id=org.id if org else None,
         hlc=ctx.hlc,
     )
-    contact.addresses.append(ContactAddress(address=address, hlc=ctx.hlc))
-    ctx.session.add(contact)
+    row = ContactAddress(id=uuid.uuid4(), contact_id=contact.id, address=address, hlc=ctx.hlc)
+    contact.addresses.append(row)
+    _add(ctx.session, contact)
+    _add(ctx.session, row)
     if memo is None:
         ctx.session.flush()
     else:  # a batch finds it in the memo; the next flush writes it before its ticket
@@ -362,7 +405,7 @@ def new_message(ctx: Context, ticket: Ticket, kind: MessageKind, **values: Any) 
         author_agent_id=ctx.actor.agent_id,
         **values,
     )
-    ctx.session.add(msg)
+    _add(ctx.session, msg)
     return msg
 
 
@@ -422,6 +465,7 @@ class CreateTicket(Command):
             assignee_id=self.assignee_id,
             parent_id=self.parent_id,
             contact=contact,
+            contact_id=contact.id if contact else None,
             organization_id=contact.organization_id if contact else None,
             status=Status.OPEN if self.assignee_id else Status.NEW,
             created_at=ctx.now,
@@ -429,8 +473,9 @@ class CreateTicket(Command):
             hlc=ctx.hlc,
             last_customer_message_at=ctx.now,
         )
-        ctx.session.add(ticket)
-        ctx.session.flush()  # messages and history name the ticket only by its id column
+        _add(ctx.session, ticket)
+        if _memo(ctx.session) is None:
+            ctx.session.flush()  # messages and history name the ticket only by its id column
         kind = _FIRST_KIND[self.channel]
         msg = new_message(
             ctx,
@@ -737,11 +782,21 @@ class AddTag(Command):
         ticket = ctx.ticket(self.ticket_id)
         tag = _tag_named(ctx, self.tag, create=True)
         assert tag is not None
-        if ctx.session.get(TicketTag, (ticket.id, tag.id)) is None:
-            ctx.session.add(TicketTag(ticket_id=ticket.id, tag_id=tag.id))
+        if not _has_tag(ctx, ticket.id, tag.id):
+            _add(ctx.session, TicketTag(ticket_id=ticket.id, tag_id=tag.id))
             ctx.record(ticket, "tag", None, tag.name)
             ctx.touch(ticket)
         return ticket.id
+
+
+def _has_tag(ctx: Context, ticket_id: uuid.UUID, tag_id: uuid.UUID) -> bool:
+    memo = _memo(ctx.session)
+    if memo is not None:
+        if (ticket_id, tag_id) in memo.ticket_tags:
+            return True
+        if ticket_id in memo.tickets:  # held back: no stored row can name it yet
+            return False
+    return ctx.session.get(TicketTag, (ticket_id, tag_id)) is not None
 
 
 @command("untag")

@@ -18,6 +18,7 @@ from .commands import (
     CommandError,
     Context,
     CreateTicket,
+    _add,
     _is_fresh,
     command,
     contact_for,
@@ -91,7 +92,8 @@ class ReceiveMail(Command):
         msg.references, msg.raw_sha256 = list(self.references), self.raw_sha256
         msg.parse_error, msg.match_reason = self.parse_error, self.match_reason
         for a in self.attachments:
-            ctx.session.add(
+            _add(
+                ctx.session,
                 Attachment(
                     message_id=msg.id,
                     blob_sha256=a["blob"],
@@ -101,7 +103,7 @@ class ReceiveMail(Command):
                     content_id=a.get("content_id"),
                     inline=bool(a.get("inline")),
                     hlc=ctx.hlc,
-                )
+                ),
             )
         for tag in self.tags:
             AddTag(ticket_id=ticket_id, tag=tag).apply(ctx)

@@ -29,6 +29,7 @@ from desk_gui.models.commands import (
 from desk_gui.models.inbound import InboundMail, InboundState
 from desk_gui.models.mailbox import Mailbox, MailboxState
 
+from ..mime.model import ParsedMessage, ParseFailure
 from . import receive
 
 MAIL_ACTOR = Actor("mail")
@@ -91,7 +92,12 @@ class _Batch:
     """Lookups done once per batch instead of once per mail."""
 
     def __init__(
-        self, session: Session, mailbox: Mailbox, uidvalidity: int, items: Sequence[Fetched]
+        self,
+        session: Session,
+        mailbox: Mailbox,
+        uidvalidity: int,
+        items: Sequence[Fetched],
+        parsed: Sequence[Any],
     ) -> None:
         self.session = session
         self.mailbox = mailbox
@@ -122,7 +128,8 @@ class _Batch:
         )
         for sha, state, ticket_id, message_uuid in rows:
             self.seen.setdefault(sha, _Seen(state, ticket_id, message_uuid))
-        self.lookups = receive.Lookups.load(session)
+        mails = [p for p in parsed if isinstance(p, ParsedMessage | ParseFailure)]
+        self.lookups = receive.Lookups.load(session, mails)
         self.ledger: list[dict[str, Any]] = []
         self.memo = BatchMemo()
         if self.shas:  # each new mail takes at most one ticket number and one message seq
@@ -131,23 +138,10 @@ class _Batch:
 
     def store_raws(self, items: Sequence[Fetched]) -> None:
         """Raw mails as blobs: small ones with two multi-row inserts, big ones streamed."""
-        small = {self.shas[f.uid]: f.raw for f in items if f.uid in self.shas and not f.path}
-        existing = set(
-            self.session.scalars(select(blob.Blob.sha256).where(blob.Blob.sha256.in_(small)))
+        blob.put_many(
+            self.session,
+            {self.shas[f.uid]: f.raw for f in items if f.uid in self.shas and not f.path},
         )
-        new = {sha: raw for sha, raw in small.items() if sha not in existing}
-        if new:
-            self.session.execute(
-                insert(blob.Blob), [{"sha256": s, "size": len(r)} for s, r in new.items()]
-            )
-            self.session.execute(
-                insert(blob.BlobChunk),
-                [
-                    {"sha256": s, "idx": i, "data": r[start : start + blob.CHUNK]}
-                    for s, r in new.items()
-                    for i, start in enumerate(range(0, max(len(r), 1), blob.CHUNK))
-                ],
-            )
         for f in items:
             if f.path is not None and f.uid in self.shas:
                 with f.open() as stream:
@@ -192,11 +186,21 @@ class _Batch:
         # command_for leaves both ids to their uuid4 defaults: no row can have them yet.
         self.memo.fresh.update((cmd.new_ticket_id, cmd.message_uuid))
         ticket_id, message_uuid = run_in(self.session, hlc, cmd, MAIL_ACTOR)
+        if self.lookups.known is not None:  # later mails of the batch thread onto this one
+            held = self.memo.tickets.get(ticket_id)
+            number = held.number if held is not None else None
+            self.lookups.known.learn(cmd.message_id_header, ticket_id, number)
         row.update(ticket_id=ticket_id, message_uuid=message_uuid)
         self.seen[sha] = _Seen(state, ticket_id, message_uuid)
         return Outcome(fetched.uid, state, ticket_id, cmd.match_reason)
 
+    def write_blobs(self) -> None:
+        """The attachments' blobs: before the attachment rows that name them."""
+        if self.lookups.blobs:
+            blob.put_many(self.session, self.lookups.blobs)
+
     def write_ledger(self) -> None:
+        """After the tickets and messages: the ledger rows name them."""
         if self.ledger:
             self.session.execute(insert(InboundMail), self.ledger)
 
@@ -212,15 +216,16 @@ def ingest_batch(
 
     The caller advances the cursor in the same transaction (`advance_cursor`).
     """
-    batch = _Batch(session, mailbox, uidvalidity, [f for f, _ in items])
+    batch = _Batch(session, mailbox, uidvalidity, [f for f, _ in items], [p for _, p in items])
     session.info[BATCH_KEY] = batch.memo
     try:
         senders = (getattr(parsed, "from_addr", None) for _, parsed in items)
         batch.memo.prefetch_contacts(session, [a for a in senders if isinstance(a, str)])
         batch.store_raws([f for f, _ in items])
         outcomes = [batch.one(hlc(), fetched, parsed) for fetched, parsed in items]
-        batch.write_ledger()
+        batch.write_blobs()
         batch.memo.finish(session)
+        batch.write_ledger()
     finally:
         del session.info[BATCH_KEY]
     return outcomes

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_gui.models import blob
@@ -51,13 +52,33 @@ class Lookups:
 
     blocked: frozenset[str]
     rules: tuple[IntakeRule, ...]
+    agents: frozenset[str]  # agents' addresses: a forward by one opens the customer's ticket
+    # A batch's threading lookups (one query each for all its mails) and the small
+    # attachment blobs it writes at its end (sha -> bytes); None: one mail, query and
+    # write as it goes.
+    known: threads.Known | None = None
+    blobs: dict[str, bytes] | None = None
 
     @classmethod
-    def load(cls, session: Session) -> Lookups:
+    def load(cls, session: Session, batch: Sequence[ParsedMessage | ParseFailure] = ()) -> Lookups:
         rules = session.scalars(
             select(IntakeRule).where(IntakeRule.active.is_(True)).order_by(IntakeRule.position)
         )
-        return cls(frozenset(session.scalars(select(SpamList.entry))), tuple(rules))
+        blocked = frozenset(session.scalars(select(SpamList.entry)))
+        agents = frozenset(a for a in session.scalars(select(Agent.email)) if a)
+        if not batch:
+            return cls(blocked, tuple(rules), agents)
+        return cls(blocked, tuple(rules), agents, _known(session, batch), {})
+
+
+def _known(session: Session, batch: Sequence[ParsedMessage | ParseFailure]) -> threads.Known:
+    """Everything `_thread` and `_unparseable` may look up for these mails."""
+    msgids: list[str] = []
+    for parsed in batch:
+        if isinstance(parsed, ParsedMessage):
+            msgids += [parsed.in_reply_to or "", *parsed.references]
+            msgids += [m.message_id or "" for m in parsed.attached_messages]
+    return threads.Known.load(session, msgids, (p.subject for p in batch))
 
 
 def command_for(
@@ -71,12 +92,13 @@ def command_for(
 ) -> tuple[ReceiveMail | None, InboundState, str | None]:
     """The command to run for a mail, its ledger state, and a detail for the ledger."""
     if isinstance(parsed, ParseFailure):
-        return _unparseable(session, mailbox, parsed, sha), InboundState.PARSE_ERROR, parsed.reason
+        unparseable = _unparseable(session, mailbox, parsed, sha, lookups)
+        return unparseable, InboundState.PARSE_ERROR, parsed.reason
     lookups = lookups or Lookups.load(session)
     if check_spam and (why := spam_reason(session, parsed, lookups.blocked)) is not None:
         return None, InboundState.SPAM, why
-    sender = _customer(session, parsed)
-    found = _thread(session, parsed)
+    sender = _customer(parsed, lookups.agents)
+    found = _thread(session, parsed, lookups.known)
     rules = {} if found.ticket_id else _rule_actions(session, mailbox, parsed, lookups.rules)
     tags = list(rules.get("tags", []))
     if parsed.loop is not None:
@@ -102,16 +124,17 @@ def command_for(
         group_id=rules.get("group_id", mailbox.group_id) if found.ticket_id is None else None,
         priority=rules.get("priority"),
         tags=tuple(tags),
-        attachments=tuple(_store_attachments(session, parsed)),
+        attachments=tuple(_store_attachments(session, parsed, lookups.blobs)),
     )
     state = InboundState.LOOP if parsed.loop is not None else InboundState.TICKETED
     return cmd, state, parsed.loop.value if parsed.loop else None
 
 
 def _unparseable(
-    session: Session, mailbox: Mailbox, failure: ParseFailure, sha: str
+    session: Session, mailbox: Mailbox, failure: ParseFailure, sha: str, lookups: Lookups | None
 ) -> ReceiveMail:
-    found = threads.by_subject(session, failure.subject) or threads.Match(None, "new ticket")
+    known = lookups.known if lookups else None
+    found = threads.by_subject(session, failure.subject, known) or threads.Match(None, "new ticket")
     return ReceiveMail(
         ticket_id=found.ticket_id,
         subject=_clip(failure.subject or "", SUBJECT_MAX) or "(unreadable mail)",
@@ -145,25 +168,30 @@ def spam_reason(
     return None
 
 
-def _customer(session: Session, parsed: ParsedMessage) -> Address:
+def _customer(parsed: ParsedMessage, agents: frozenset[str]) -> Address:
     """The customer: the original sender when one of our agents forwarded the mail."""
     sender = Address(parsed.from_name, parsed.from_addr or "")
     if parsed.forwarded_from is None or not parsed.from_addr:
         return sender
-    is_agent = session.scalar(select(Agent.id).where(Agent.email == parsed.from_addr))
-    return parsed.forwarded_from if is_agent is not None else sender
+    return parsed.forwarded_from if parsed.from_addr in agents else sender
 
 
-def _thread(session: Session, parsed: ParsedMessage) -> threads.Match:
-    found = threads.by_headers(session, parsed.in_reply_to, parsed.references)
+def _thread(
+    session: Session, parsed: ParsedMessage, known: threads.Known | None = None
+) -> threads.Match:
+    found = threads.by_headers(session, parsed.in_reply_to, parsed.references, known)
     if found is None and parsed.is_bounce:
         # A bounce answers the mail it returns: thread it by that mail's Message-ID.
         for original in parsed.attached_messages:
             if original.message_id:
-                found = threads.by_headers(session, original.message_id, ())
+                found = threads.by_headers(session, original.message_id, (), known)
                 if found:
                     break
-    return found or threads.by_subject(session, parsed.subject) or threads.Match(None, "new ticket")
+    return (
+        found
+        or threads.by_subject(session, parsed.subject, known)
+        or threads.Match(None, "new ticket")
+    )
 
 
 def _rule_actions(
@@ -197,11 +225,19 @@ def _resolve(session: Session, actions: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _store_attachments(session: Session, parsed: ParsedMessage) -> list[dict[str, Any]]:
+def _store_attachments(
+    session: Session, parsed: ParsedMessage, held: dict[str, bytes] | None
+) -> list[dict[str, Any]]:
+    """Attachments as blobs; small ones go into `held` for the batch's insert when given."""
     stored = []
     for att in parsed.attachments:
         if att.size <= blob.CHUNK:
-            sha, size = _put_small(session, att.read_bytes())
+            data = att.read_bytes()
+            sha, size = hashlib.sha256(data).hexdigest(), len(data)
+            if held is None:
+                blob.put_many(session, {sha: data})
+            else:
+                held[sha] = data
         else:
             with att.open() as stream:  # a spooled part streams from its file
                 sha, size = blob.put_stream(session, stream)
@@ -217,15 +253,6 @@ def _store_attachments(session: Session, parsed: ParsedMessage) -> list[dict[str
             }
         )
     return stored
-
-
-def _put_small(session: Session, data: bytes) -> tuple[str, int]:
-    """A one-chunk blob with two plain inserts (no ORM flush: attachments are many)."""
-    sha = hashlib.sha256(data).hexdigest()
-    if session.scalar(select(blob.Blob.sha256).where(blob.Blob.sha256 == sha)) is None:
-        session.execute(insert(blob.Blob).values(sha256=sha, size=len(data)))
-        session.execute(insert(blob.BlobChunk).values(sha256=sha, idx=0, data=data))
-    return sha, len(data)
 
 
 def _clip(text: str, limit: int) -> str:
