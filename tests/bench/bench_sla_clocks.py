@@ -243,11 +243,11 @@ def main() -> None:
     print(f"worker processes: {workers} (started in {pool_s * 1e3:.0f} ms, not timed below)")
     now_s = to_epoch(NOW)
 
-    def refresh(since: datetime | None = None) -> SlaReport:
+    def refresh(since: datetime | None = None, everything: bool = False) -> SlaReport:
         with store.read() as s:
             cfg = load_config(s, engine.calendars)
         report = SlaReport(NOW)
-        engine.refresh(cfg, now_s, report, since=since)
+        engine.refresh(cfg, now_s, report, since=since, everything=everything)
         return report
 
     cold, cold_s = timed(refresh, "cold")
@@ -255,7 +255,8 @@ def main() -> None:
         for p in s.scalars(select(SlaPolicy)):
             p.resolution_s = 4 * 8 * HOUR
         mark_all_stale(s)
-    changed, changed_s = timed(refresh, "changed")
+    # What run_once does when the configuration's fingerprint changed.
+    changed, changed_s = timed(lambda: refresh(everything=True), "changed")
     _, idle_s = timed(refresh, "idle")  # nothing changed: only the scan for changed tickets
     _, quick_s = timed(lambda: refresh(NOW - timedelta(minutes=15)), "quick")
     storm: SlaReport | None = None

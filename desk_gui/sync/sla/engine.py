@@ -117,7 +117,10 @@ class SlaEngine:
                 report.full_recompute = True
         now_s = to_epoch(now)
         full = report.full_recompute or self._since is None or monotonic() >= self._next_full
-        self.refresh(cfg, now_s, report, since=None if full else self._since)
+        self.refresh(
+            cfg, now_s, report, since=None if full else self._since,
+            everything=report.full_recompute,
+        )  # fmt: skip
         if full:
             self._next_full = monotonic() + FULL_SCAN_EVERY.total_seconds()
         self._since = scan_from - SCAN_MARGIN
@@ -141,9 +144,11 @@ class SlaEngine:
         report: SlaReport,
         since: datetime | None = None,
         ids: Sequence[RawId] | None = None,
+        everything: bool = False,
     ) -> None:
         """Trigger rules and clocks for the tickets that changed since last seen: all of
-        them (a full scan), those updated from `since` on, or just `ids`."""
+        them (a full scan), those updated from `since` on, or just `ids`; `everything`
+        after policies or calendars changed."""
         with self.store.read() as session:
             ids = (
                 dirty_tickets(session, now_s, since) if ids is None else Bulk(session).raw_ids(ids)

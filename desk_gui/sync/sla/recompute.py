@@ -91,14 +91,18 @@ def insert_for(session: Session) -> Any:
 # --- which tickets ------------------------------------------------------------------------
 
 
-def dirty_tickets(session: Session, now_s: int, since: datetime | None = None) -> list[RawId]:
+def dirty_tickets(
+    session: Session, now_s: int, since: datetime | None = None, everything: bool = False
+) -> list[RawId]:
     """Tickets whose clocks or trigger state lag behind the ticket, in ticket order.
 
     Full (`since` None): every open ticket, every ticket left open since last seen, and
     the never-seen ones changed in the last day; a few hundred ms at 100,000 open
     tickets. Incremental: only tickets updated from `since` on, one index range; the
     engine runs a full scan now and then as well, for rows whose update time lies
-    (replicated from a machine whose clock is behind).
+    (replicated from a machine whose clock is behind). `everything` (policies or
+    calendars changed, so every open clock is stale): the open tickets and those open
+    when last seen, without comparing each with its state.
     """
     db = Bulk(session)
     changed = "(s.ticket_id IS NULL OR s.ticket_hlc <> t.hlc OR s.seen_hlc <> t.hlc OR s.stale)"
@@ -110,7 +114,11 @@ def dirty_tickets(session: Session, now_s: int, since: datetime | None = None) -
             r[0] for r in db.fetch(f"{base} AND t.updated_at >= ?", [db.timestamp(since)])
         )
     # Three narrow queries rather than one OR: each can walk its own index.
-    found = {r[0] for r in db.fetch(f"{base} AND t.status IN ({db.marks(len(_OPEN))})", _OPEN)}
+    open_now = f"status IN ({db.marks(len(_OPEN))})"
+    if everything:
+        found = {r[0] for r in db.fetch(f"SELECT id FROM tickets WHERE {open_now}", _OPEN)}
+    else:
+        found = {r[0] for r in db.fetch(f"{base} AND t.{open_now}", _OPEN)}
     recent = from_epoch(now_s - int(RECENT.total_seconds()))
     found.update(
         r[0]
@@ -118,10 +126,13 @@ def dirty_tickets(session: Session, now_s: int, since: datetime | None = None) -
             f"{base} AND s.ticket_id IS NULL AND t.updated_at >= ?", [db.timestamp(recent)]
         )
     )
-    was_open = db.fetch(
-        "SELECT s.ticket_id FROM sla_tickets s JOIN tickets t ON t.id = s.ticket_id "
-        f"WHERE s.open AND {changed}"
-    )
+    if everything:
+        was_open = db.fetch("SELECT ticket_id FROM sla_tickets WHERE open")
+    else:
+        was_open = db.fetch(
+            "SELECT s.ticket_id FROM sla_tickets s JOIN tickets t ON t.id = s.ticket_id "
+            f"WHERE s.open AND {changed}"
+        )
     found.update(r[0] for r in was_open)
     return sorted(found)
 

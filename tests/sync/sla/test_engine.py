@@ -29,6 +29,9 @@ from desk_gui.models.message import MessageKind
 from desk_gui.models.party import ContractLevel
 from desk_gui.models.ticket import Priority, Status, TicketType
 from desk_gui.sync.sla import admin
+from desk_gui.sync.sla.bulk import Bulk
+from desk_gui.sync.sla.calendar import to_epoch
+from desk_gui.sync.sla.recompute import dirty_tickets, mark_all_stale
 from desk_gui.sync.sla.status import ticket_sla
 
 from .conftest import HOUR, Desk, berlin, run_engine
@@ -241,3 +244,24 @@ def test_between_full_scans_only_recent_updates_are_looked_at(desk: Desk) -> Non
     assert engine.run_once(now).recomputed == 0
     engine._next_full = 0.0
     assert engine.run_once(now).recomputed == 1
+
+
+def test_after_a_configuration_change_every_open_or_lately_open_ticket_is_recomputed(
+    desk: Desk,
+) -> None:
+    """The shortcut taken when every open clock is stale finds what the per-ticket
+    comparison finds, without comparing."""
+    desk.policy("Standard", first=4 * HOUR)
+    at = berlin(2026, 6, 8, 9)
+    kept = desk.run(CreateTicket(subject="offen"), at)
+    closed = desk.run(CreateTicket(subject="erledigt"), at)
+    run_engine(desk, berlin(2026, 6, 8, 9, 5))
+    desk.run(SetStatus(ticket_id=closed, status=Status.CLOSED), berlin(2026, 6, 8, 9, 6))
+    with desk.store.write() as s:
+        mark_all_stale(s)
+    now_s = to_epoch(berlin(2026, 6, 8, 9, 10))
+    with desk.store.read() as s:
+        compared = dirty_tickets(s, now_s)
+        shortcut = dirty_tickets(s, now_s, everything=True)
+        raw = Bulk(s).raw_ids([kept, closed])
+    assert sorted(raw) == compared == shortcut
