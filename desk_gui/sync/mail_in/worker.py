@@ -37,7 +37,11 @@ from .ingest import ALREADY, Fetched, KeptRaw, Outcome, advance_cursor, ingest_b
 
 log = logging.getLogger(__name__)
 
-BATCH = 200
+# Mails per transaction: each batch has a fixed cost (its lookups, counters, commit), so
+# bigger is cheaper per mail (bench_mail_in: engine CPU -10% from 200 to 500); the bytes
+# cap keeps a batch of large mails from holding hundreds of MB at once.
+BATCH = 500
+BATCH_BYTES = 32 << 20
 BIG_MAIL = 8 << 20  # bytes: fetched in pieces into a file instead of into memory
 FETCH_PIECE = 4 << 20
 IDLE_RENEW_S = 300  # RFC 2177: re-issue IDLE well before servers drop it (29 min)
@@ -69,17 +73,23 @@ def _batches(uids: Sequence[int], size: int) -> Iterator[list[int]]:
 
 
 def _split_big(client: IMAPClient, uids: list[int]) -> Iterator[tuple[list[int], int | None]]:
-    """(small UIDs, then one big UID or None), in UID order: the cursor must never pass
-    a mail that is not committed yet."""
+    """(small UIDs of at most BATCH_BYTES, then one big UID or None), in UID order: the
+    cursor must never pass a mail that is not committed yet."""
     sizes = client.fetch(uids, ["RFC822.SIZE"])
     small: list[int] = []
+    held = 0
     for uid in uids:
         size = sizes.get(uid, {}).get(b"RFC822.SIZE")
-        if isinstance(size, int) and size > BIG_MAIL:
+        size = size if isinstance(size, int) else 0
+        if size > BIG_MAIL:
             yield small, uid
-            small = []
-        else:
-            small.append(uid)
+            small, held = [], 0
+            continue
+        if small and held + size > BATCH_BYTES:
+            yield small, None
+            small, held = [], 0
+        small.append(uid)
+        held += size
     if small:
         yield small, None
 

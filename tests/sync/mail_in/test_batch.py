@@ -32,7 +32,7 @@ from desk_gui.models.outbox import OutboxCommand
 from desk_gui.models.party import Contact, Organization
 from desk_gui.models.store import Store
 from desk_gui.models.ticket import Outcome, Status, Tag, TicketTag
-from desk_gui.sync.mail_in import receive
+from desk_gui.sync.mail_in import receive, worker
 from desk_gui.sync.mail_in.ingest import MAIL_ACTOR, SEEN_BEFORE, Fetched, ingest_batch
 from desk_gui.sync.mime import try_parse
 
@@ -269,3 +269,22 @@ def test_a_batch_reads_per_batch_not_per_mail(store: Store) -> None:
         assert [o.ticket_id for o in outcomes[n:]] == [o.ticket_id for o in outcomes[:n]]
         assert len({o.ticket_id for o in outcomes}) == n
     assert len(large) == len(small), large
+
+
+class _Sizes:
+    """Answers FETCH RFC822.SIZE like IMAPClient, from a table."""
+
+    def __init__(self, sizes: dict[int, int]) -> None:
+        self.sizes = sizes
+
+    def fetch(self, uids: list[int], _items: list[str]) -> dict[int, dict[bytes, int]]:
+        return {u: {b"RFC822.SIZE": self.sizes[u]} for u in uids}
+
+
+def test_fetch_batches_cut_by_bytes_and_around_big_mails(monkeypatch: Any) -> None:
+    monkeypatch.setattr(worker, "BATCH_BYTES", 100)
+    monkeypatch.setattr(worker, "BIG_MAIL", 1000)
+    sizes = {1: 40, 2: 40, 3: 40, 4: 5000, 5: 100, 6: 1, 7: 120}
+    parts = list(worker._split_big(_Sizes(sizes), list(sizes)))  # type: ignore[arg-type]
+    # In UID order; a small batch never exceeds the cap unless one mail alone does.
+    assert parts == [([1, 2], None), ([3], 4), ([5], None), ([6], None), ([7], None)]

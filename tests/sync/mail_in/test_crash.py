@@ -59,7 +59,7 @@ def test_sigkill_during_import_loses_and_doubles_nothing(
         if len(killed_at) < KILLS and _run_until(
             proc, marks[len(killed_at)] - counts(store).ledger
         ):
-            # Within about a batch's time (200 mails at ~1,000 msg/s): long enough to
+            # Within a batch's time (500 mails at ~1,000 msg/s): long enough to
             # strike mid-FETCH, mid-parse or mid-commit, short enough not to miss the end.
             time.sleep(rng.uniform(0.0, 0.25) if killed_at else rng.uniform(0.3, 2.0))
             kill(proc)
