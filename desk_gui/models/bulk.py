@@ -53,6 +53,11 @@ def _spec(cls: type) -> tuple[Table, _Spec]:
     return _SPECS[cls]
 
 
+def table_of(cls: type) -> Table:
+    """The table a mapped class writes to: for Core inserts of plain row dicts."""
+    return _spec(cls)[0]
+
+
 def row_of(obj: object) -> dict[str, Any]:
     """The column values a flush would insert for `obj` (defaults filled in)."""
     _, spec = _spec(type(obj))

@@ -191,10 +191,12 @@ class BatchMemo:
         session.flush()  # changed rows that were already stored (tickets a mail threads to)
         bulk.insert_objects(session, self.held)  # before the history rows that name them
         self.held, self.tickets = [], {}
+        # Tables, not entities: the ORM's bulk insert would leave out None values and split
+        # the rows into one executemany per run of equal keys.
         if self.history:
-            session.execute(insert(HistoryEntry), self.history)
+            session.execute(insert(bulk.table_of(HistoryEntry)), self.history)
         if self.outbox:
-            session.execute(insert(OutboxCommand), self.outbox)
+            session.execute(insert(bulk.table_of(OutboxCommand)), self.outbox)
         self.history, self.outbox = [], []
         self.release(session)
 

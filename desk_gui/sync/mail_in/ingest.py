@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from desk_gui.models import blob
+from desk_gui.models import blob, bulk
 from desk_gui.models.base import utcnow
 from desk_gui.models.commands import (
     BATCH_KEY,
@@ -202,7 +202,9 @@ class _Batch:
     def write_ledger(self) -> None:
         """After the tickets and messages: the ledger rows name them."""
         if self.ledger:
-            self.session.execute(insert(InboundMail), self.ledger)
+            # The table, not the entity: the ORM's bulk insert leaves out None values and
+            # splits the rows into one executemany per run of equal keys (hundreds).
+            self.session.execute(insert(bulk.table_of(InboundMail)), self.ledger)
 
 
 def ingest_batch(
