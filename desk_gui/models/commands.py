@@ -270,11 +270,22 @@ def command(name: str) -> Callable[[C], C]:
 # --- payload (de)serialization for the outbox -------------------------------------------
 
 
+_FIELDS: dict[type[Command], tuple[str, ...]] = {}
+_PLAIN = (str, int, float, bool, type(None))  # JSON as they are (bool and int: exact types)
+
+
 def to_payload(cmd: Command) -> dict[str, Any]:
-    return {f.name: _encode(getattr(cmd, f.name)) for f in dataclasses.fields(cmd)}
+    # Field names per class once: dataclasses.fields() builds a tuple on every call, and
+    # the mail engine encodes one command per mail.
+    names = _FIELDS.get(type(cmd))
+    if names is None:
+        names = _FIELDS[type(cmd)] = tuple(f.name for f in dataclasses.fields(cmd))
+    return {name: _encode(getattr(cmd, name)) for name in names}
 
 
 def _encode(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, datetime):
