@@ -1,7 +1,8 @@
 """Benchmark: recomputing the SLA clocks of 100,000 open tickets, and the "Due soon" view.
 
-Run with `uv run python tests/bench/bench_sla_clocks.py [--open N] [--closed M] [--db URL]`.
-Seeds a fresh store (SQLite in a temporary directory unless --db names an empty
+Run with `uv run python tests/bench/bench_sla_clocks.py [--open N] [--closed M] [--db URL]
+[--processes P]`. Seeds a fresh store (SQLite in a temporary directory; `--db postgresql`:
+a throwaway PostgreSQL cluster as the tests start it; else --db names an empty
 database) with open tickets that have realistic histories (answered, waiting for the
 customer, paused and resumed, customer replies with and without answers) and closed
 tickets whose clocks are met, then measures:
@@ -41,6 +42,9 @@ from desk_gui.sync.sla.config import CalendarCache, load_config
 from desk_gui.sync.sla.engine import SlaEngine, SlaReport
 from desk_gui.sync.sla.policy import Level
 from desk_gui.sync.sla.recompute import gc_paused, load_facts, mark_all_stale
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.servers import start_postgres
 
 HOUR = 3600
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
@@ -221,7 +225,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--open", type=int, default=100_000)
     parser.add_argument("--closed", type=int, default=0)
-    parser.add_argument("--db", help="an empty database URL (default: SQLite in a temp dir)")
+    parser.add_argument("--db", help="an empty database URL, or 'postgresql' for a throwaway "
+                        "cluster (default: SQLite in a temp dir)")  # fmt: skip
     parser.add_argument("--storm", action="store_true", help="also time the first full pass")
     parser.add_argument("--processes", type=int, default=None,
                         help="worker processes for large recomputes (default: one per core; "
@@ -229,6 +234,12 @@ def main() -> None:
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory()
     url = args.db or f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
+    cluster = None
+    if args.db == "postgresql":
+        cluster = start_postgres()
+        if isinstance(cluster, str):
+            sys.exit(cluster)
+        url = cluster.create_database("bench_sla")
     store = Store(url)
     store.migrate()
     rng = random.Random(7)
@@ -288,6 +299,8 @@ def main() -> None:
         print(f"view over {total:,} tickets: {name:<32} {ms:7.2f} ms (target <= 100 ms)")
     engine.close()
     store.dispose()
+    if cluster is not None:
+        cluster.stop()
 
 
 def _cpu(report: SlaReport, label: str) -> str:

@@ -135,7 +135,8 @@ def current_hlcs(session: Session, ids: Sequence[RawId]) -> dict[RawId, str]:
     if not ids:
         return {}
     db = Bulk(session)
-    rows = db.fetch(f"SELECT id, hlc FROM tickets WHERE id IN ({db.marks(len(ids))})", ids)
+    among, params = db.among("id", ids)
+    rows = db.fetch(f"SELECT id, hlc FROM tickets WHERE {among}", params)
     return {r[0]: r[1] for r in rows}
 
 

@@ -110,7 +110,7 @@ def dirty_tickets(
         f"SELECT t.id FROM tickets t LEFT JOIN sla_tickets s ON s.ticket_id = t.id WHERE {changed}"
     )
     if since is not None:
-        return sorted(
+        return db.sorted_ids(
             r[0] for r in db.fetch(f"{base} AND t.updated_at >= ?", [db.timestamp(since)])
         )
     # Three narrow queries rather than one OR: each can walk its own index.
@@ -134,7 +134,7 @@ def dirty_tickets(
             f"WHERE s.open AND {changed}"
         )
     found.update(r[0] for r in was_open)
-    return sorted(found)
+    return db.sorted_ids(found)
 
 
 def mark_all_stale(session: Session) -> None:
@@ -152,17 +152,14 @@ def claim(session: Session, ids: Sequence[RawId]) -> list[RawId]:
     if not is_postgres(session) or not ids:
         return list(ids)
     db = Bulk(session)
-    marks = db.marks(len(ids))
-    existing = {
-        r[0]
-        for r in db.fetch(f"SELECT ticket_id FROM sla_tickets WHERE ticket_id IN ({marks})", ids)
-    }
+    among, params = db.among("ticket_id", ids)
+    existing = {r[0] for r in db.fetch(f"SELECT ticket_id FROM sla_tickets WHERE {among}", params)}
     locked = db.fetch(
-        f"SELECT ticket_id FROM sla_tickets WHERE ticket_id IN ({marks}) "
+        f"SELECT ticket_id FROM sla_tickets WHERE {among} "
         "ORDER BY ticket_id FOR UPDATE SKIP LOCKED",
-        ids,
+        params,
     )
-    return sorted({r[0] for r in locked} | (set(ids) - existing))
+    return db.sorted_ids({r[0] for r in locked} | (set(ids) - existing))
 
 
 # --- facts ----------------------------------------------------------------------------------
@@ -173,14 +170,14 @@ def load_facts(session: Session, ids: Sequence[RawId]) -> dict[RawId, Facts]:
         return {}
     db = Bulk(session)
     ids = db.raw_ids(ids)
-    marks = db.marks(len(ids))
+    among, params = db.among("t.id", ids)
     rows = db.fetch(
         "SELECT t.id, t.hlc, t.status, t.priority, t.type, t.category, t.channel, t.group_id, "
         f"o.contract_level, {db.epoch('t.created_at')}, {db.epoch('t.updated_at')}, "
         f"{db.epoch('t.first_response_at')}, {db.epoch('t.last_customer_message_at')} "
         "FROM tickets t LEFT JOIN organizations o ON o.id = t.organization_id "
-        f"WHERE t.id IN ({marks})",
-        ids,
+        f"WHERE {among}",
+        params,
     )
     history = _status_history(db, ids)
     asked = [r[0] for r in rows if r[11] is not None and r[12] is not None and r[12] > r[11]]
@@ -210,10 +207,11 @@ def _status_history(
     db: Bulk, ids: Sequence[RawId]
 ) -> dict[RawId, list[tuple[int, str | None, str | None]]]:
     out: dict[RawId, list[tuple[int, str | None, str | None]]] = defaultdict(list)
+    among, params = db.among("ticket_id", ids)
     rows = db.fetch(
         f"SELECT ticket_id, {db.epoch('at')}, old, new FROM history "
-        f"WHERE ticket_id IN ({db.marks(len(ids))}) AND field = 'status' ORDER BY ticket_id, at",
-        ids,
+        f"WHERE {among} AND field = 'status' ORDER BY ticket_id, at",
+        params,
     )
     for tid, at, old, new in rows:
         out[tid].append((at, old, new))
@@ -225,13 +223,13 @@ def _answers_after_customer(db: Bulk, ids: Sequence[RawId]) -> dict[RawId, int]:
     ticket's last customer message."""
     if not ids:
         return {}
+    among, params = db.among("m.ticket_id", ids)
     rows = db.fetch(
         f"SELECT m.ticket_id, min({db.epoch('m.created_at')}) FROM messages m "
         "JOIN tickets t ON t.id = m.ticket_id "
-        f"WHERE m.ticket_id IN ({db.marks(len(ids))}) "
-        "AND m.created_at > t.last_customer_message_at "
+        f"WHERE {among} AND m.created_at > t.last_customer_message_at "
         "AND (m.kind = ? OR (m.kind = ? AND m.call_outcome = ?)) GROUP BY m.ticket_id",
-        [*ids, *_ANSWERS],
+        [*params, *_ANSWERS],
     )
     return {tid: int(at) for tid, at in rows}
 
@@ -242,10 +240,9 @@ def fired_levels(
     db = Bulk(session)
     ids = db.raw_ids(ids)
     out: dict[RawId, dict[tuple[SlaTarget, int], set[str]]] = {}
+    among, params = db.among("ticket_id", ids)
     rows = db.fetch(
-        "SELECT ticket_id, target, cycle, level FROM escalation_events "
-        f"WHERE ticket_id IN ({db.marks(len(ids))})",
-        ids,
+        f"SELECT ticket_id, target, cycle, level FROM escalation_events WHERE {among}", params
     )
     for tid, target, cycle, level in rows:
         out.setdefault(tid, defaultdict(set))[(SlaTarget(target), cycle)].add(level)
@@ -261,7 +258,8 @@ def compute_all(
     """The clocks of these tickets as of now_s (in ticket order), not stored."""
     if not ids:
         return []
-    raw = sorted(Bulk(session).raw_ids(ids))
+    db = Bulk(session)
+    raw = db.sorted_ids(db.raw_ids(ids))
     facts = load_facts(session, raw)
     fired = fired_levels(session, raw)
     earliest = min((f.times.created_s for f in facts.values()), default=now_s)
@@ -344,24 +342,31 @@ _SEEN = ("seen_hlc", "seen_reply_s")
 _COLUMNS = ("ticket_id", *_COMPARED, *_SEEN, "computed_s")
 
 
-def _upsert_sql(update: Sequence[str]) -> str:
+def _upsert_sql(update: Sequence[str], rows_from: str) -> str:
     sets = ", ".join(f"{c} = excluded.{c}" for c in update)
     return (
-        f"INSERT INTO sla_tickets ({', '.join(_COLUMNS)}) VALUES ({Bulk.marks(len(_COLUMNS))}) "
+        f"INSERT INTO sla_tickets ({', '.join(_COLUMNS)}) {rows_from} "
         f"ON CONFLICT (ticket_id) DO UPDATE SET {sets}"
     )
 
 
-_UPSERT_SEEN = _upsert_sql(_COLUMNS[1:])
-_UPSERT = _upsert_sql([c for c in _COLUMNS[1:] if c not in _SEEN])
+_UPDATED = [c for c in _COLUMNS[1:] if c not in _SEEN]
+_VALUES = f"VALUES ({Bulk.marks(len(_COLUMNS))})"
+_STAGED = f"SELECT {', '.join(_COLUMNS)} FROM staged_sla_tickets ORDER BY ticket_id"
+_UPSERT = {  # (PostgreSQL, mark seen) -> statement
+    (False, True): _upsert_sql(_COLUMNS[1:], _VALUES),
+    (False, False): _upsert_sql(_UPDATED, _VALUES),
+    (True, True): _upsert_sql(_COLUMNS[1:], _STAGED),
+    (True, False): _upsert_sql(_UPDATED, _STAGED),
+}
 
 
 def _stored(db: Bulk, ids: Sequence[RawId]) -> dict[RawId, tuple[Any, ...]]:
     """The stored rows of these tickets: the compared columns, then the seen ones."""
+    among, params = db.among("ticket_id", ids)
     rows = db.fetch(
-        f"SELECT ticket_id, {', '.join((*_COMPARED, *_SEEN))} FROM sla_tickets "
-        f"WHERE ticket_id IN ({db.marks(len(ids))})",
-        ids,
+        f"SELECT ticket_id, {', '.join((*_COMPARED, *_SEEN))} FROM sla_tickets WHERE {among}",
+        params,
     )
     return {r[0]: r[1:] for r in rows}
 
@@ -426,7 +431,14 @@ def rows_for(
 
 def store_rows(session: Session, rows: Sequence[tuple[Any, ...]], mark_seen: bool) -> None:
     """Upsert rows of `rows_for`, in ticket order: the same lock order everywhere."""
-    Bulk(session).many(_UPSERT_SEEN if mark_seen else _UPSERT, rows)
+    db = Bulk(session)
+    if not rows:
+        return
+    if db.pg:
+        db.stage("sla_tickets", _COLUMNS, rows)
+        db.execute(_UPSERT[True, mark_seen])
+    else:
+        db.many(_UPSERT[False, mark_seen], rows)
 
 
 def write(session: Session, computed: Sequence[Computed], now_s: int, mark_seen: bool) -> int:
