@@ -7,6 +7,7 @@ a crash after it finds the ledger rows and skips them.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import uuid
 from collections.abc import Callable, Sequence
@@ -220,6 +221,11 @@ def ingest_batch(
     """
     batch = _Batch(session, mailbox, uidvalidity, [f for f, _ in items], [p for _, p in items])
     session.info[BATCH_KEY] = batch.memo
+    # The batch's rows are tens of thousands of small objects alive until its end: the
+    # cyclic collector would walk them again and again (12% of the engine's CPU at 500
+    # mails a batch). Their few cycles (ORM back references) are collected afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         senders = (getattr(parsed, "from_addr", None) for _, parsed in items)
         batch.memo.prefetch_contacts(session, [a for a in senders if isinstance(a, str)])
@@ -230,6 +236,8 @@ def ingest_batch(
         batch.write_ledger()
     finally:
         del session.info[BATCH_KEY]
+        if collecting:
+            gc.enable()
     return outcomes
 
 
