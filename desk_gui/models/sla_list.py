@@ -89,6 +89,17 @@ def _add_due(session: Session, rows: list[TicketRow]) -> list[TicketRow]:
     return [with_due(r, epoch_datetime(due[r.id])) if r.id in due else r for r in rows]
 
 
+def current_due(session: Session, rows: list[TicketRow]) -> list[TicketRow]:
+    """The same rows with their due times as stored now (the engine recomputed them)."""
+    plain = [
+        TicketRow(**{f.name: getattr(r, f.name) for f in fields(TicketRow)})
+        if isinstance(r, DueRow)
+        else r
+        for r in rows
+    ]
+    return _add_due(session, plain) if plain else plain
+
+
 def rows_at(session: Session, flt: TicketFilter, offset: int, limit: int) -> list[TicketRow]:
     """Rows [offset, offset+limit) of a view, with due times; SLA views ordered by them."""
     if not isinstance(flt, SlaFilter):

@@ -28,6 +28,7 @@ from desk_gui.sync.mail_in.ingest import Outcome
 from desk_gui.sync.mail_in.worker import Progress
 from desk_gui.sync.runner import Callbacks, SyncService, tickets_touched
 from desk_gui.sync.secrets import Secrets
+from desk_gui.sync.sla.engine import SlaReport
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class EngineRunner(QObject):
     recovered = Signal(str)
     passed = Signal(str, object)  # periodic pass name, its report
     ticketsArrived = Signal()  # mail made tickets: views re-read (throttled)
+    clocksChanged = Signal()  # an SLA pass recomputed clocks: due times re-read
     started = Signal(int)  # how many mailboxes are fetched
     stopped = Signal()
     # Internal hops from the service's threads to the GUI thread.
@@ -159,6 +161,8 @@ class EngineRunner(QObject):
         ids = tickets_touched(report)  # an SLA pass assigned, resumed, escalated...
         if ids:
             self._spawn(self._announce(ids))
+        if isinstance(report, SlaReport) and (report.recomputed or report.fired):
+            self.clocksChanged.emit()
 
     async def _announce(self, ids: set[uuid.UUID]) -> None:
         """Re-read the touched tickets' rows and tell every view (as a command would)."""

@@ -143,6 +143,8 @@ class MainWindow(QMainWindow):
         self.sync_progress.openSettings.connect(self.open_mailboxes)
         self.engine.ticketsArrived.connect(self.model.refresh)
         self.engine.ticketsArrived.connect(self.navigation.refresh_counts)
+        self.engine.clocksChanged.connect(self.model.refresh_due)
+        self.engine.clocksChanged.connect(self.navigation.refresh_counts)
         self.ready.connect(self.engine.start)  # after the window shows; F5 reloads it
         self._unsubscribe_activity = self.desk.subscribe_activity(self.status.set_busy)
 

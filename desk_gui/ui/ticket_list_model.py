@@ -135,6 +135,23 @@ class TicketListModel(QAbstractTableModel):
         if self._filter is not None:
             self.set_filter(self._filter)
 
+    def refresh_due(self) -> None:
+        """Re-read the due times of the rows at hand (the SLA engine recomputed clocks):
+        no reset, so selection and scrolling stay."""
+        if self._pages:
+            self._tasks.spawn(self._load_due(self._generation))
+
+    async def _load_due(self, generation: int) -> None:
+        for page, rows in list(self._pages.items()):
+            fresh = await self._desk.read(sla_list.current_due, rows)
+            if generation != self._generation or self._pages.get(page) is not rows:
+                continue  # the view changed or the page was re-read meanwhile
+            self._pages[page] = fresh
+            start = page * self._page_size
+            last = min(start + len(fresh), self._rows) - 1
+            if last >= start:
+                self.dataChanged.emit(self.index(start, Column.DUE), self.index(last, Column.DUE))
+
     def shutdown(self) -> None:
         """Stop listening to the facade (the model is going away)."""
         self._unsubscribe()

@@ -235,3 +235,28 @@ def test_a_breach_the_engine_fires_reaches_the_agent_on_the_desktop(
     assert [a.ticket_id for a in alerts.items] == [late]
     with qtbot.assertNotEmitted(window.bell.announced, wait=300):
         alerts.refresh()  # announced once only
+
+
+def test_due_times_follow_an_sla_pass_without_resetting_the_list(
+    qtbot: QtBot, sla_desk: SlaDesk, window: MainWindow, sqlite_store: Store
+) -> None:
+    """A ticket listed before the engine gave it clocks gets its due time when the pass
+    reports, and the agent's selection stays where it was."""
+    with qtbot.waitSignal(window.engine.stopped, timeout=10_000):
+        window.engine.stop()  # its own passes would race the one this test reports
+    new = _create(sqlite_store, "Neu gekommen", Priority.URGENT, sla_desk.group, sla_desk.ben)
+    shown = _listed(qtbot, window, "all")
+    row = shown.index(new)
+    cell = window.model.index(row, Column.DUE)
+    assert window.model.data(cell) == ""
+    window.list.selectRow(row)
+    resets: list[bool] = []
+    window.model.modelReset.connect(lambda: resets.append(True))
+
+    report = SlaEngine(sqlite_store).run_once(now=sla_desk.t0)
+    assert report.recomputed >= 1
+    window.engine.passed.emit("sla", report)
+    due = labels.format_when(sla_desk.t0 + timedelta(hours=1))
+    qtbot.waitUntil(lambda: window.model.data(cell) == due, timeout=5000)
+    assert resets == []
+    assert [i.row() for i in window.list.selectionModel().selectedRows()] == [row]
