@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 FINGERPRINT_KEY = "sla.config_fingerprint"
 BATCH = 200
 POOL_MIN = 3 * CHUNK  # tickets: below, starting on the worker processes does not pay
+# Large recomputes are rare (a policy or calendar changed): the workers' memory is given
+# back when none came for this long.
+POOL_IDLE_S = 15 * 60
 MAX_ROUNDS = 100  # per step and run: a backlog is worked off over several runs
 FULL_SCAN_EVERY = timedelta(minutes=10)
 SCAN_MARGIN = timedelta(minutes=15)
@@ -105,6 +108,8 @@ class SlaEngine:
 
     def run_once(self, now: datetime | None = None) -> SlaReport:
         """One full pass; `now` defaults to the database's clock."""
+        if self._pool is not None and monotonic() - self._pool.last_used > POOL_IDLE_S:
+            self.close()
         self.store.clock  # noqa: B018 (first use writes the node id: not inside a batch)
         with self.store.write() as session:
             scan_from = leases.db_now(session)

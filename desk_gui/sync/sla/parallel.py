@@ -82,6 +82,7 @@ class RecomputePool:
     def __init__(self, processes: int) -> None:
         self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
+        self.last_used = time.monotonic()
 
     def start(self) -> None:
         if self._pool is None:
@@ -112,6 +113,7 @@ class RecomputePool:
         self.start()
         assert self._pool is not None
         pool = self._pool
+        self.last_used = time.monotonic()
 
         def submit(part: Sequence[RawId]) -> tuple[Sequence[RawId], Future[Prepared]]:
             return part, pool.submit(prepare, url, fingerprint, part, now_s, mark_seen)

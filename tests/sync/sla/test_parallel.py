@@ -15,7 +15,7 @@ from desk_gui.models.ticket import Priority, Status
 from desk_gui.sync.sla import parallel
 from desk_gui.sync.sla.calendar import to_epoch
 from desk_gui.sync.sla.config import CalendarCache, load_config
-from desk_gui.sync.sla.engine import _store_prepared
+from desk_gui.sync.sla.engine import POOL_IDLE_S, _store_prepared
 from desk_gui.sync.sla.policy import Level
 from desk_gui.sync.sla.recompute import mark_all_stale
 
@@ -112,3 +112,21 @@ def test_a_worker_that_sees_another_configuration_leaves_the_chunk_to_the_engine
     ids = some_tickets(lite)
     ready = parallel.prepare(lite.store.url, "not the fingerprint", [t.hex for t in ids], 0, True)
     assert not ready.config_matched and ready.rows == []
+
+
+def test_idle_worker_processes_are_stopped(lite: Desk) -> None:
+    """A large recompute is rare: the workers' memory goes back after a quiet while."""
+    policies(lite)
+    some_tickets(lite)
+    engine = lite.engine(processes=2, chunk=4, pool_min=1)
+    try:
+        engine.run_once(berlin(2026, 6, 10, 12))
+        pool = engine._pool
+        assert pool is not None
+        engine.run_once(berlin(2026, 6, 10, 12, 1))
+        assert engine._pool is pool  # used a minute ago: kept
+        pool.last_used -= POOL_IDLE_S + 1
+        engine.run_once(berlin(2026, 6, 10, 12, 2))
+        assert engine._pool is None
+    finally:
+        engine.close()
