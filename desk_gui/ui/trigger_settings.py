@@ -73,21 +73,37 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CTX, text)
 
 
+# What the If and Then columns call each stored key (the form's own labels).
+CONDITION_LABELS: dict[str, str] = {
+    "channel": QT_TRANSLATE_NOOP("TriggerSettings", "Channel:"),
+    **TEXT_CONDITIONS,
+    "priority": QT_TRANSLATE_NOOP("TriggerSettings", "Priority:"),
+    "contract": QT_TRANSLATE_NOOP("TriggerSettings", "Contract level:"),
+}
+ACTION_LABELS: dict[str, str] = {
+    "group": QT_TRANSLATE_NOOP("TriggerSettings", "Set group:"),
+    "assignee": QT_TRANSLATE_NOOP("TriggerSettings", "Set assignee:"),
+    "priority": QT_TRANSLATE_NOOP("TriggerSettings", "Set priority:"),
+    "tags": QT_TRANSLATE_NOOP("TriggerSettings", "Add tag:"),
+    "status": QT_TRANSLATE_NOOP("TriggerSettings", "Set status:"),
+    "notify": QT_TRANSLATE_NOOP("TriggerSettings", "Notify:"),
+}
+
+
 @dataclass(frozen=True)
 class RuleRow:
     name: str
     event: TriggerEvent
-    conditions: str
-    actions: str
+    conditions: dict[str, Any]  # as stored, group and agent ids replaced by names
+    actions: dict[str, Any]
     active: bool
 
 
-def _text(values: dict[str, Any], names: dict[str, str]) -> str:
-    def one(v: Any) -> str:
-        items = v if isinstance(v, list) else [v]
-        return ", ".join(names.get(str(x), str(x)) for x in items)
+def _named(values: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    def one(v: Any) -> Any:
+        return [names.get(str(x), x) for x in v] if isinstance(v, list) else names.get(str(v), v)
 
-    return "; ".join(f"{k}={one(v)}" for k, v in values.items())
+    return {k: one(v) for k, v in values.items()}
 
 
 def rule_rows(session: Session) -> list[RuleRow]:
@@ -98,12 +114,40 @@ def rule_rows(session: Session) -> list[RuleRow]:
         RuleRow(
             r.name,
             r.event,
-            _text(r.conditions or {}, names),
-            _text(r.actions or {}, names),
+            _named(r.conditions or {}, names),
+            _named(r.actions or {}, names),
             r.active,
         )
         for r in admin.list_rules(session)
     ]
+
+
+def _value_text(key: str, value: str) -> str:
+    """A stored value as the form shows it: enum values by their translated names."""
+    try:
+        if key == "priority":
+            return labels.label(labels.PRIORITY, Priority(value))
+        if key == "status":
+            return labels.status_label(Status(value))
+        if key == "channel":
+            return labels.label(labels.CHANNEL, Channel(value))
+        if key == "contract":
+            return labels.label(labels.CONTRACT, ContractLevel(value))
+    except ValueError:  # a value this version does not know: shown as stored
+        return value
+    if key == "notify" and value in NOTIFY:
+        return tr(NOTIFY[value])
+    return value
+
+
+def describe(values: dict[str, Any], keys: dict[str, str]) -> str:
+    """'Keyword: rechnung, mahnung; Set group: Billing' for the If and Then columns."""
+    parts = []
+    for key, value in values.items():
+        items = value if isinstance(value, list) else [value]
+        shown = ", ".join(_value_text(key, str(v)) for v in items)
+        parts.append(f"{tr(keys[key])} {shown}" if key in keys else f"{key}={shown}")
+    return "; ".join(parts)
 
 
 def add_rule(
@@ -308,8 +352,8 @@ class TriggerSettings(QDialog):
             cells = [
                 r.name,
                 tr(EVENTS[r.event]),
-                r.conditions or self.tr("always"),
-                r.actions,
+                describe(r.conditions, CONDITION_LABELS) or self.tr("always"),
+                describe(r.actions, ACTION_LABELS),
                 self.tr("yes") if r.active else self.tr("no"),
             ]
             for j, text in enumerate(cells):

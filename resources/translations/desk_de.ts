@@ -215,7 +215,7 @@
 <context>
     <name>EngineRunner</name>
     <message>
-        <location filename="../../desk_gui/ui/engine_runner.py" line="+146"/>
+        <location filename="../../desk_gui/ui/engine_runner.py" line="+148"/>
         <source>Sync</source>
         <translation>Abgleich</translation>
     </message>
@@ -760,7 +760,7 @@ Ordner: {folder}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_gui/ui/main_window.py" line="+202"/>
+        <location filename="../../desk_gui/ui/main_window.py" line="+204"/>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>
     </message>
@@ -1656,7 +1656,7 @@ Ordner: {folder}</translation>
         <translation>SLA fällig</translation>
     </message>
     <message>
-        <location line="+229"/>
+        <location line="+246"/>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>
@@ -1809,7 +1809,7 @@ Gruppe: {group}</translation>
         <translation>Schlagwort:</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+117"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
@@ -1860,47 +1860,56 @@ Gruppe: {group}</translation>
         <translation>Wenn (alle müssen zutreffen; Alternativen durch Komma trennen)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-174"/>
+        <location line="+176"/>
         <source>Channel:</source>
         <translation>Kanal:</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-174"/>
+        <location line="+177"/>
         <source>Priority:</source>
         <translation>Priorität:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Contract level:</source>
         <translation>Vertragsstufe:</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-174"/>
+        <location line="+177"/>
         <source>Set group:</source>
         <translation>Gruppe setzen:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Set assignee:</source>
         <translation>Bearbeiter setzen:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Set priority:</source>
         <translation>Priorität setzen:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Add tag:</source>
         <translation>Schlagwort hinzufügen:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Set status:</source>
         <translation>Status setzen:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Notify:</source>
         <translation>Benachrichtigen:</translation>
     </message>

@@ -215,7 +215,7 @@
 <context>
     <name>EngineRunner</name>
     <message>
-        <location filename="../../desk_gui/ui/engine_runner.py" line="+146"/>
+        <location filename="../../desk_gui/ui/engine_runner.py" line="+148"/>
         <source>Sync</source>
         <translation type="unfinished"></translation>
     </message>
@@ -759,7 +759,7 @@ Folder: {folder}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_gui/ui/main_window.py" line="+202"/>
+        <location filename="../../desk_gui/ui/main_window.py" line="+204"/>
         <source>Not saved: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1655,7 +1655,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+229"/>
+        <location line="+246"/>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1807,7 +1807,7 @@ Group: {group}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+117"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1858,47 +1858,56 @@ Group: {group}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-174"/>
+        <location line="+176"/>
         <source>Channel:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-174"/>
+        <location line="+177"/>
         <source>Priority:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Contract level:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-174"/>
+        <location line="+177"/>
         <source>Set group:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Set assignee:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Set priority:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Add tag:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Set status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Notify:</source>
         <translation type="unfinished"></translation>
     </message>

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from desk_gui.models.store import Store
 from desk_gui.models.trigger import TriggerEvent
 from desk_gui.sync.facade import Desk
 from desk_gui.sync.sla import admin
+from desk_gui.ui.i18n import Translations
 from desk_gui.ui.main_window import MainWindow
-from desk_gui.ui.trigger_settings import TriggerSettings
+from desk_gui.ui.trigger_settings import (
+    ACTION_LABELS,
+    CONDITION_LABELS,
+    TriggerSettings,
+    describe,
+)
 
 from .seed import Seeded
 
@@ -50,7 +56,9 @@ def test_add_and_remove_a_keyword_rule_through_the_dialog(
     ]
     assert dialog.table.rowCount() == 1
     cells = [item.text() for c in range(5) if (item := dialog.table.item(0, c)) is not None]
-    assert cells == ["Rechnungen", "Ticket created", "keywords=rechnung", "group=Billing", "yes"]
+    assert cells == [
+        "Rechnungen", "Ticket created", "Keyword: rechnung", "Set group: Billing", "yes"
+    ]  # fmt: skip
 
     # The same name again is refused with the backend's message, nothing stored twice.
     dialog.name.setText("rechnungen")
@@ -70,3 +78,23 @@ def test_add_and_remove_a_keyword_rule_through_the_dialog(
     assert box is not None
     box.button(QDialogButtonBox.StandardButton.Close).click()
     assert not dialog.isVisible()
+
+
+def test_rules_read_like_the_form_in_both_languages(qtbot: QtBot) -> None:
+    """Stored keys and enum values are shown with the form's translated labels."""
+    conditions = {"priority": ["urgent", "high"], "channel": ["mail"], "sender": ["@x.de"]}
+    actions = {"status": "open", "notify": ["group-lead"], "tags": ["vip"]}
+    assert describe(conditions, CONDITION_LABELS) == (
+        "Priority: Urgent, High; Channel: E-mail; Sender: @x.de"
+    )
+    assert describe(actions, ACTION_LABELS) == "Set status: Open; Notify: Group lead; Add tag: vip"
+    app = QApplication.instance()
+    assert app is not None
+    translations = Translations(app)
+    translations.apply("de")
+    try:
+        assert describe(actions, ACTION_LABELS) == (
+            "Status setzen: Offen; Benachrichtigen: Gruppenleitung; Schlagwort hinzufügen: vip"
+        )
+    finally:
+        translations.apply("en")
