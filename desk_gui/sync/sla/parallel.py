@@ -69,7 +69,10 @@ def prepare(
             return Prepared([], {}, config_matched=False)
         computed = compute_all(session, ids, cfg, now_s)
         rows = rows_for(session, computed, now_s, mark_seen)
-    hlcs = {c.facts.ticket_id: c.facts.hlc for c in computed}
+        hlcs = {c.facts.ticket_id: c.facts.hlc for c in computed}
+        # Freed now, while the collector still waits: else its first run after the
+        # batch scans every one of them (a tenth of a recompute's CPU).
+        del computed
     return Prepared(rows, hlcs, cpu_s=time.process_time() - began)
 
 
