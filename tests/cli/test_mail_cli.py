@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 
 from desk_gui.models import Group, Mailbox, Ticket
 from desk_gui.models.store import Store
+from desk_gui.sync.mail_in import worker
 
 from ..servers import free_port
 from ..sync.mail_in import conftest as mail_in
@@ -396,6 +397,7 @@ def test_big_first_import_shows_progress(
     db: str, run: Run, imap_account: ImapAccount, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert add_box(run, db, imap_account, monkeypatch).code == 0
+    monkeypatch.setattr(worker, "BATCH", 200)  # progress after 200, then at 250
     imap_account.append(*(mail(f"Anfrage {i}", f"Text {i}")[0] for i in range(250)))
     bad = run(db, "sync", "--once", "--parse-processes", "many")
     assert bad.code == 2 and "'auto' or a number" in bad.err

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from desk_gui.models import InboundMail, SlaTicketState, Ticket
@@ -16,7 +17,7 @@ from desk_gui.models.demo import populate
 from desk_gui.models.lease import Lease
 from desk_gui.models.mailbox import MailboxState, Security
 from desk_gui.models.store import Store
-from desk_gui.sync.mail_in import admin
+from desk_gui.sync.mail_in import admin, worker
 from desk_gui.sync.mail_in.ingest import Outcome
 from desk_gui.sync.mail_in.worker import Progress
 from desk_gui.sync.mail_out import DrainReport
@@ -170,8 +171,12 @@ def test_reload_starts_new_stops_removed_and_restarts_changed_mailboxes(
 
 
 def test_stop_leaves_a_big_import_between_batches_and_a_restart_finishes_it_exactly_once(
-    sqlite_store: Store, imap_account: ImapAccount, secrets: MemorySecrets
+    sqlite_store: Store,
+    imap_account: ImapAccount,
+    secrets: MemorySecrets,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(worker, "BATCH", 200)  # three batches: the stop comes between them
     store = sqlite_store
     add_mailbox(store, imap_account, secrets, "support")
     imap_account.append(*mails(600))

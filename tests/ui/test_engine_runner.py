@@ -7,13 +7,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from desk_gui.models.lease import Lease
 from desk_gui.models.mailbox import Security
 from desk_gui.sync.facade import Desk
-from desk_gui.sync.mail_in import admin
+from desk_gui.sync.mail_in import admin, worker
 from desk_gui.sync.mail_in.worker import Progress
 from desk_gui.sync.secrets import KeyringSecrets
 from desk_gui.ui.main_window import MainWindow
@@ -95,7 +96,9 @@ def test_a_first_import_shows_progress_up_to_the_total_then_hides_it(
     imap_account: ImapAccount,
     memory_keyring: object,
     make_window: MakeWindow,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(worker, "BATCH", 200)  # progress after 200, then at 300
     imap_account.append(*[mail(f"Altlast {i}", "aus dem alten System")[0] for i in range(300)])
     add_box(desk, imap_account, "support")
     window = make_window(desk)
