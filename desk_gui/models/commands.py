@@ -190,7 +190,7 @@ class BatchMemo:
         """Write what the batch held back; call once, still inside its transaction."""
         session.flush()  # changed rows that were already stored (tickets a mail threads to)
         bulk.insert_objects(session, self.held)  # before the history rows that name them
-        self.held, self.tickets = [], {}
+        self.held, self.tickets, self.ticket_tags = [], {}, set()
         # Tables, not entities: the ORM's bulk insert would leave out None values and split
         # the rows into one executemany per run of equal keys.
         if self.history:
@@ -394,7 +394,7 @@ def contact_for(ctx: Context, address: str, name: str | None = None) -> Contact:
     _add(ctx.session, row)
     if memo is None:
         ctx.session.flush()
-    else:  # a batch finds it in the memo; the next flush writes it before its ticket
+    else:  # a batch finds it in the memo; its `finish` writes it before its ticket
         memo.contacts[address] = contact
     return contact
 
