@@ -15,7 +15,9 @@ import asyncio
 import json
 import logging
 import os
+import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +30,7 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 log = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 800  # after the last keystroke: a pause, not every key
+FILES_KEPT_S = 3600  # unreferenced unpacked files younger than this are left alone
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,42 @@ class DraftStore:
         # One worker: reads, writes and deletes of drafts happen in the order asked.
         # Plain threads (not qasync's QThread executor) so nothing outlives the app.
         self.io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="desk-drafts")
+        self.io.submit(self.sweep_files)
+
+    def files_dir(self, outbound_id: uuid.UUID | str) -> Path:
+        """Where the files of a failed mail brought back for editing are unpacked."""
+        return self.directory / "files" / str(outbound_id)
+
+    def remove_files(self, outbound_id: uuid.UUID | str) -> None:
+        """The edited mail went out (or was discarded): its unpacked files are no longer
+        needed (a queued mail carries its own copy). On the drafts' worker thread."""
+        self.io.submit(shutil.rmtree, self.files_dir(outbound_id), ignore_errors=True)
+
+    def sweep_files(self, min_age_s: float = FILES_KEPT_S) -> int:
+        """Remove unpacked files no draft refers to any more (left by a crash between
+        sending and cleaning up); young ones may belong to a draft not saved yet."""
+        root = self.directory / "files"
+        if not root.is_dir():
+            return 0
+        wanted = set()
+        for path in self.directory.glob("*/*.json"):
+            try:
+                draft = StoredDraft.from_json(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError, TypeError):
+                continue
+            if draft.replaces:
+                wanted.add(draft.replaces)
+        removed = 0
+        cutoff = time.time() - min_age_s
+        for folder in root.iterdir():
+            try:
+                old = folder.stat().st_mtime < cutoff
+            except OSError:
+                continue
+            if folder.is_dir() and folder.name not in wanted and old:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        return removed
 
     def path(self, agent_id: uuid.UUID | None, ticket_id: uuid.UUID) -> Path:
         return self.directory / (str(agent_id) if agent_id else "nobody") / f"{ticket_id}.json"

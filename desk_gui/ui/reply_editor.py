@@ -633,6 +633,8 @@ class ReplyEditor(QFrame):
     def discard(self) -> None:
         if self.ticket_id is None:
             return
+        if self.replaces is not None:  # the failed mail stays in the outbox, retryable
+            self.saver.store.remove_files(self.replaces)
         self._clear_content()
         self._default_recipients()
         self.saver.flush()  # empty now: deletes the file
@@ -648,7 +650,7 @@ class ReplyEditor(QFrame):
         survives a restart; inline images go back into the text as data: URLs.
         """
         assert draft.replaces is not None
-        folder = self.saver.store.directory / "files" / str(draft.replaces)
+        folder = self.saver.store.files_dir(draft.replaces)
         folder.mkdir(parents=True, exist_ok=True)
         inline: dict[str, OutgoingFile] = {}
         paths = []
@@ -745,6 +747,8 @@ class ReplyEditor(QFrame):
             await self._held(ticket_id, result)
             return
         assert isinstance(result, Queued)
+        if draft.replaces is not None:
+            self.saver.store.remove_files(draft.replaces)
         self._after_send(ticket_id)
         await self._announce(ticket_id, "queue_reply")
         self.queued.emit(result)

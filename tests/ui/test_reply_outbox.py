@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +18,7 @@ from desk_gui.models.store import Store
 from desk_gui.sync.facade import Desk
 from desk_gui.sync.mail_out import drain_outbox
 from desk_gui.ui.collision_dialog import CollisionDialog
-from desk_gui.ui.drafts import DraftStore
+from desk_gui.ui.drafts import FILES_KEPT_S, DraftStore, StoredDraft
 from desk_gui.ui.ticket_view import TicketView
 
 from ..sync.mail_in.conftest import MemorySecrets
@@ -143,6 +145,8 @@ def test_a_rejected_mail_shows_failed_with_retry_and_edit(
     qtbot.waitUntil(lambda: editor.replaces == first, timeout=5000)
     assert editor.text.toPlainText() == "Ihre Lizenz ist im Anhang."
     assert [f.path.name for f in editor.attachments.files] == ["lizenz.txt"]
+    unpacked = editor.saver.store.files_dir(first)
+    assert editor.attachments.files[0].path.parent == unpacked
     assert editor.to.addresses() == ("max.muster@kunde.example",)
     editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
     qtbot.keyClicks(editor.text, " Neu versandt.")
@@ -154,6 +158,7 @@ def test_a_rejected_mail_shows_failed_with_retry_and_edit(
         first: OutboundState.CANCELLED,
         resent.args[0].outbound_id: OutboundState.QUEUED,
     }
+    qtbot.waitUntil(lambda: not unpacked.exists(), timeout=5000)  # the queued mail has a copy
     assert drain_outbox(desk.store, MemorySecrets(), acknowledge=False, timeout=5).sent == 1
     [got] = sink.received
     assert b"Neu versandt." in got.content and b"KEY-1234" not in got.content  # base64
@@ -181,3 +186,20 @@ def test_attachments_over_the_mailbox_limit_are_refused(
     assert editor.message.isVisible()
     assert "gross.bin" in editor.message.text() and "too large" in editor.message.text()
     assert editor.attachments.summary() == "1 attachment(s), 1.95 KiB (at most 2.93 KiB)"
+
+
+def test_unpacked_files_no_draft_refers_to_are_swept(tmp_path: Path) -> None:
+    """Left by a crash between sending an edited mail and removing its files."""
+    store = DraftStore(tmp_path / "drafts")
+    store.io.shutdown(wait=True)  # its own sweep at start-up is done: this test sweeps
+    kept_id, gone_id, young_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    store.save(None, StoredDraft(ticket_id=str(uuid.uuid4()), replaces=str(kept_id)))
+    for outbound in (kept_id, gone_id, young_id):
+        store.files_dir(outbound).mkdir(parents=True)
+        (store.files_dir(outbound) / "a.pdf").write_bytes(b"%PDF")
+    old = time.time() - 2 * FILES_KEPT_S
+    for outbound in (kept_id, gone_id):
+        os.utime(store.files_dir(outbound), (old, old))
+    assert store.sweep_files() == 1
+    assert store.files_dir(kept_id).exists() and store.files_dir(young_id).exists()
+    assert not store.files_dir(gone_id).exists()
