@@ -132,8 +132,8 @@ def _tickets_by_msgid(
 
 def _by_number(session: Session, number: int, known: Known | None = None) -> uuid.UUID | None:
     if known is None:
-        return session.scalar(select(Ticket.id).where(Ticket.number == number))
-    known._numbers(session, [number])
+        known = Known()
+    known._numbers(session, [number])  # only if the batch's load did not read it already
     return known.numbers.get(number)
 
 

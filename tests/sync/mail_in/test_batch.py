@@ -84,6 +84,8 @@ BATCH = [
         headers={"Auto-Submitted": "auto-replied"},
     ),
     mail(9, "neu@neu.example", "Noch eine Frage", attachment=b"%PDF-1 " * 300),
+    # Looks like one of our Message-IDs, with a number no ticket column can hold.
+    mail(10, "neu@neu.example", "Re: alt", references="<desk.123456789012345678901.x@desk>"),
 ]
 
 
@@ -199,9 +201,10 @@ def test_batch_threads_onto_its_own_new_tickets_like_mail_by_mail(
     store: Store, tmp_path: Path
 ) -> None:
     mailbox_id = setup(store)
-    outcomes = as_batch(store, mailbox_id, [*BATCH, BATCH[0]])  # the last: UID 10, seen before
+    outcomes = as_batch(store, mailbox_id, [*BATCH, BATCH[0]])  # the last: UID 11, seen before
     by_uid = {o.uid: o for o in outcomes}
-    assert by_uid[10].reason == SEEN_BEFORE and by_uid[10].ticket_id == by_uid[1].ticket_id
+    assert by_uid[11].reason == SEEN_BEFORE and by_uid[11].ticket_id == by_uid[1].ticket_id
+    assert by_uid[10].reason == "new ticket" and by_uid[10].state is InboundState.TICKETED
     assert by_uid[7].state is InboundState.SPAM and by_uid[7].ticket_id is None
     assert by_uid[2].ticket_id == by_uid[3].ticket_id == by_uid[1].ticket_id
     assert by_uid[2].reason == "In-Reply-To <m1@kunde.example>"
@@ -215,7 +218,7 @@ def test_batch_threads_onto_its_own_new_tickets_like_mail_by_mail(
         assert old is not None and old.status is Status.OPEN  # the reply reopened it
         assert by_uid[4].ticket_id == old.id
         ledger = s.scalars(select(InboundMail).order_by(InboundMail.uid)).all()
-        assert [r.uid for r in ledger] == list(range(1, 11))
+        assert [r.uid for r in ledger] == list(range(1, 12))
         assert s.scalar(select(Ticket.status).where(Ticket.id == by_uid[1].ticket_id)) is Status.NEW
     assert got["tags"] == {FIRST + 1: ["auto-reply"], FIRST + 2: ["auto-reply", "rechnung"]}
     assert ("Kunde 1", "Neu GmbH", "neu@neu.example") in got["contacts"]
