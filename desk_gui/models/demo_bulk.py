@@ -29,7 +29,7 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
@@ -284,8 +284,7 @@ def write_bulk(store: Store, parties: Parties, planner: Planner, progress: Progr
     started = time.perf_counter()
     enc = Encoding(store.dialect)
     hlc = store.clock.now()
-    paused = store.checkpointer.paused() if store.checkpointer else nullcontext()
-    with paused, _rollback_journal(store, timings), store.write() as session:
+    with _rollback_journal(store, timings), store.write() as session:
         loader = _Loader(session, enc, parties, planner, hlc, progress)
         if enc.sqlite:
             with _sqlite_fast_load(session, timings):

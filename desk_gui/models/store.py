@@ -20,7 +20,6 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from .checkpoint import BACKSTOP_PAGES, Checkpointer
 from .hlc import HybridClock
 from .meta import get_setting, put_setting
 
@@ -56,7 +55,6 @@ def _sqlite_engine(url: str) -> Engine:
             "cache_size=-65536",
             "mmap_size=268435456",
             "temp_store=MEMORY",
-            f"wal_autocheckpoint={BACKSTOP_PAGES}",
         ):
             cur.execute(f"PRAGMA {pragma}")
         cur.close()
@@ -100,9 +98,6 @@ class Store:
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
         self._clock: HybridClock | None = None
-        db = self.engine.url
-        in_file = db.get_backend_name() == "sqlite" and db.database not in (None, "", ":memory:")
-        self.checkpointer = Checkpointer(self.engine) if in_file else None
 
     @property
     def dialect(self) -> str:
@@ -132,8 +127,6 @@ class Store:
         """One transaction that commits on success and rolls back on any error."""
         with self._writer() as session, session.begin():
             yield session
-        if self.checkpointer is not None:
-            self.checkpointer.committed()
 
     @property
     def clock(self) -> HybridClock:
@@ -147,6 +140,4 @@ class Store:
         return self._clock
 
     def dispose(self) -> None:
-        if self.checkpointer is not None:
-            self.checkpointer.close()
         self.engine.dispose()
