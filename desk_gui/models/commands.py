@@ -48,8 +48,28 @@ TICKET_NUMBER_START = 10001
 _ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate reads
+    """Marks `text` for the UI's translation catalog; no Qt here, just the text."""
+    return text
+
+
+class Phrase(str):
+    """A field of a refusal that is itself English text the UI translates."""
+
+    __slots__ = ()
+
+
 class CommandError(Exception):
-    """A command refused by a business rule; the message is shown to the user."""
+    """A command refused by a business rule; the message is shown to the user.
+
+    `text` is an English template with {named} fields, marked with QT_TRANSLATE_NOOP
+    ("CommandError", ...) where it is raised: str(error) is it filled in (logs, CLI);
+    the desktop shows it translated (desk_gui.ui.labels.refusal).
+    """
+
+    def __init__(self, text: str, **fields: object) -> None:
+        self.text, self.fields = text, fields
+        super().__init__(text.format(**fields) if fields else text)
 
 
 @dataclass(frozen=True)
@@ -78,7 +98,10 @@ class Context:
         held = memo.tickets.get(ticket_id) if memo is not None else None
         ticket = held or self.session.get(Ticket, ticket_id)
         if ticket is None:
-            raise CommandError(f"ticket {ticket_id} does not exist")
+            raise CommandError(
+                QT_TRANSLATE_NOOP("CommandError", "ticket {ticket} does not exist"),
+                ticket=ticket_id,
+            )
         return ticket
 
     def record(self, ticket: Ticket, field_name: str, old: object, new: object) -> None:
@@ -357,7 +380,10 @@ def run_in(
 def normalize_address(address: str) -> str:
     address = address.strip().lower()
     if not _ADDRESS.match(address):
-        raise CommandError(f"not a valid e-mail address: {address!r}")
+        raise CommandError(
+            QT_TRANSLATE_NOOP("CommandError", "not a valid e-mail address: {address}"),
+            address=repr(address),
+        )
     return address
 
 
@@ -460,7 +486,7 @@ class CreateTicket(Command):
         """The ticket's id and its first message (None when replayed: nothing new)."""
         subject = self.subject.strip()
         if not subject:
-            raise CommandError("a ticket needs a subject")
+            raise CommandError(QT_TRANSLATE_NOOP("CommandError", "a ticket needs a subject"))
         fresh = _is_fresh(ctx.session, self.ticket_id)
         if not fresh and ctx.session.get(Ticket, self.ticket_id) is not None:
             return self.ticket_id, None  # replayed: creation is idempotent by client UUID
@@ -508,11 +534,16 @@ class CreateTicket(Command):
 
 def _check_refs(ctx: Context, group_id: uuid.UUID | None, agent_id: uuid.UUID | None) -> None:
     if group_id is not None and ctx.session.get(Group, group_id) is None:
-        raise CommandError(f"group {group_id} does not exist")
+        raise CommandError(
+            QT_TRANSLATE_NOOP("CommandError", "group {group} does not exist"), group=group_id
+        )
     if agent_id is not None:
         agent = ctx.session.get(Agent, agent_id)
         if agent is None or not agent.active:
-            raise CommandError(f"agent {agent_id} does not exist or is inactive")
+            raise CommandError(
+                QT_TRANSLATE_NOOP("CommandError", "agent {agent} does not exist or is inactive"),
+                agent=agent_id,
+            )
 
 
 def reopen_on_customer_message(ctx: Context, ticket: Ticket) -> None:
@@ -547,7 +578,11 @@ class AddMessage(Command):
             MessageKind.OUTBOUND_MAIL,
             MessageKind.WEB_FORM,
         ):
-            raise CommandError("add_message takes mails and web forms; use notes or calls")
+            raise CommandError(
+                QT_TRANSLATE_NOOP(
+                    "CommandError", "add_message takes mails and web forms; use notes or calls"
+                )
+            )
         if ctx.session.get(Message, self.message_uuid) is not None:
             return self.message_uuid
         ticket = ctx.ticket(self.ticket_id)
@@ -585,7 +620,7 @@ class AddNote(Command):
 
     def apply(self, ctx: Context) -> uuid.UUID:
         if not self.body.strip():
-            raise CommandError("a note needs a text")
+            raise CommandError(QT_TRANSLATE_NOOP("CommandError", "a note needs a text"))
         if ctx.session.get(Message, self.message_uuid) is not None:
             return self.message_uuid
         ticket = ctx.ticket(self.ticket_id)
@@ -633,9 +668,15 @@ def _set_status(ctx: Context, ticket: Ticket, status: Status) -> None:
     if status == ticket.status:
         return
     if status not in TRANSITIONS[ticket.status]:
-        raise CommandError(f"a {ticket.status.value} ticket cannot become {status.value}")
+        raise CommandError(
+            QT_TRANSLATE_NOOP("CommandError", "a ticket in status {old} cannot become {new}"),
+            old=ticket.status,
+            new=status,
+        )
     if status is Status.PENDING_REMINDER and ticket.follow_up_at is None:
-        raise CommandError("set a follow-up date before parking the ticket")
+        raise CommandError(
+            QT_TRANSLATE_NOOP("CommandError", "set a follow-up date before parking the ticket")
+        )
     ctx.change(ticket, "status", status)
     if status is Status.RESOLVED:
         ctx.change(ticket, "resolved_at", ctx.now)
@@ -681,7 +722,9 @@ class CloseTicket(Command):
     def apply(self, ctx: Context) -> uuid.UUID:
         ticket = ctx.ticket(self.ticket_id)
         if self.outcome is Outcome.REJECTED and not (self.reason or "").strip():
-            raise CommandError("rejecting a ticket needs a reason")
+            raise CommandError(
+                QT_TRANSLATE_NOOP("CommandError", "rejecting a ticket needs a reason")
+            )
         target = Status.REJECTED if self.outcome is Outcome.REJECTED else Status.CLOSED
         _set_status(ctx, ticket, target)
         ctx.change(ticket, "close_outcome", self.outcome)
@@ -702,7 +745,11 @@ class Assign(Command):
     def apply(self, ctx: Context) -> uuid.UUID:
         ticket = ctx.ticket(self.ticket_id)
         if self.check_expected and ticket.assignee_id != self.expected:
-            raise CommandError("the ticket was claimed by someone else meanwhile")
+            raise CommandError(
+                QT_TRANSLATE_NOOP(
+                    "CommandError", "the ticket was claimed by someone else meanwhile"
+                )
+            )
         _check_refs(ctx, None, self.agent_id)
         if ctx.change(ticket, "assignee_id", self.agent_id) and ticket.status is Status.NEW:
             _set_status(ctx, ticket, Status.OPEN)
@@ -757,9 +804,15 @@ class SetFollowUp(Command):
     def apply(self, ctx: Context) -> uuid.UUID:
         ticket = ctx.ticket(self.ticket_id)
         if self.at is not None and self.at <= ctx.now:
-            raise CommandError("a follow-up date must lie in the future")
+            raise CommandError(
+                QT_TRANSLATE_NOOP("CommandError", "a follow-up date must lie in the future")
+            )
         if ticket.status in FINAL_STATUSES and self.at is not None:
-            raise CommandError("a closed ticket cannot be parked; reopen it first")
+            raise CommandError(
+                QT_TRANSLATE_NOOP(
+                    "CommandError", "a closed ticket cannot be parked; reopen it first"
+                )
+            )
         ctx.change(ticket, "follow_up_at", self.at)
         if self.at is not None and self.park:
             _set_status(ctx, ticket, Status.PENDING_REMINDER)
@@ -771,7 +824,9 @@ class SetFollowUp(Command):
 def _tag_named(ctx: Context, name: str, create: bool) -> Tag | None:
     name = name.strip().lower()
     if not name or len(name) > 80 or "," in name:
-        raise CommandError(f"not a valid tag: {name!r}")
+        raise CommandError(
+            QT_TRANSLATE_NOOP("CommandError", "not a valid tag: {tag}"), tag=repr(name)
+        )
     memo = _memo(ctx.session)
     if memo is not None and (known := memo.tags.get(name)) is not None:
         return known

@@ -20,9 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .commands import (
+    QT_TRANSLATE_NOOP,
     Command,
     CommandError,
     Context,
+    Phrase,
     _set_status,
     command,
     new_message,
@@ -80,10 +82,25 @@ class QueuedMail:
 # --- header safety ----------------------------------------------------------------------
 
 
+# The states a mail can be in when it is refused a retry, as the UI words them.
+_STATE_WORDS = {
+    OutboundState.QUEUED: QT_TRANSLATE_NOOP("CommandError", "queued"),
+    OutboundState.SENDING: QT_TRANSLATE_NOOP("CommandError", "being sent"),
+    OutboundState.SENT: QT_TRANSLATE_NOOP("CommandError", "sent"),
+    OutboundState.FAILED: QT_TRANSLATE_NOOP("CommandError", "failed"),
+    OutboundState.CANCELLED: QT_TRANSLATE_NOOP("CommandError", "cancelled"),
+}
+
+
 def refuse_line_breaks(what: str, value: str | None) -> None:
     if value and ("\r" in value or "\n" in value or "\0" in value):
         raise HeaderInjection(
-            f"line breaks are not allowed in {what} (header injection refused): {value!r}"
+            QT_TRANSLATE_NOOP(
+                "CommandError",
+                "line breaks are not allowed in {what} (header injection refused): {value}",
+            ),
+            what=Phrase(what),
+            value=repr(value),
         )
 
 
@@ -161,7 +178,10 @@ def sending_mailbox(
     if mailbox_id is not None:
         found = session.get(Mailbox, mailbox_id)
         if found is None:
-            raise CommandError(f"mailbox {mailbox_id} does not exist")
+            raise CommandError(
+                QT_TRANSLATE_NOOP("CommandError", "mailbox {mailbox} does not exist"),
+                mailbox=mailbox_id,
+            )
         return _can_send(found)
     came_in = session.scalar(
         select(InboundMail.mailbox_id)
@@ -181,16 +201,24 @@ def sending_mailbox(
         if mailbox is not None and mailbox.smtp_host and mailbox.from_addr:
             return mailbox
     raise CommandError(
-        f"no mailbox to send {ticket.label} from: configure one with "
-        "'desk-gui mailbox set NAME --smtp-host HOST --from ADDRESS'"
+        QT_TRANSLATE_NOOP(
+            "CommandError",
+            "no mailbox to send {ticket} from: configure one with "
+            "'desk-gui mailbox set NAME --smtp-host HOST --from ADDRESS'",
+        ),
+        ticket=ticket.label,
     )
 
 
 def _can_send(mailbox: Mailbox) -> Mailbox:
     if not mailbox.smtp_host or not mailbox.from_addr:
         raise CommandError(
-            f"mailbox {mailbox.name!r} cannot send: set --smtp-host and --from with "
-            "'desk-gui mailbox set'"
+            QT_TRANSLATE_NOOP(
+                "CommandError",
+                "mailbox {mailbox} cannot send: set --smtp-host and --from with "
+                "'desk-gui mailbox set'",
+            ),
+            mailbox=mailbox.name,
         )
     return mailbox
 
@@ -256,19 +284,31 @@ class _Mail:
 def _queue(
     ctx: Context, ticket: Ticket, mail: _Mail, message_uuid: uuid.UUID, outbound_id: uuid.UUID
 ) -> QueuedMail:
-    refuse_line_breaks("the subject", mail.subject)
-    refuse_line_breaks("the sender's name", mail.from_name)
+    refuse_line_breaks(QT_TRANSLATE_NOOP("CommandError", "the subject"), mail.subject)
+    refuse_line_breaks(QT_TRANSLATE_NOOP("CommandError", "the sender's name"), mail.from_name)
     if not mail.to_addrs:
-        raise CommandError(f"{ticket.label} has no customer address: give a recipient")
+        raise CommandError(
+            QT_TRANSLATE_NOOP("CommandError", "{ticket} has no customer address: give a recipient"),
+            ticket=ticket.label,
+        )
     total = 0
     for a in mail.attachments:
-        refuse_line_breaks("an attachment's file name", str(a["filename"]))
-        refuse_line_breaks("an attachment's content type", str(a["content_type"]))
+        refuse_line_breaks(
+            QT_TRANSLATE_NOOP("CommandError", "an attachment's file name"), str(a["filename"])
+        )
+        refuse_line_breaks(
+            QT_TRANSLATE_NOOP("CommandError", "an attachment's content type"),
+            str(a["content_type"]),
+        )
         total += int(a["size"])
     if total > mail.mailbox.max_attachment_bytes:
         raise CommandError(
-            f"attachments total {total:,} bytes; mailbox {mail.mailbox.name!r} allows "
-            f"{mail.mailbox.max_attachment_bytes:,}"
+            QT_TRANSLATE_NOOP(
+                "CommandError", "attachments total {total} bytes; mailbox {mailbox} allows {limit}"
+            ),
+            total=f"{total:,}",
+            mailbox=mail.mailbox.name,
+            limit=f"{mail.mailbox.max_attachment_bytes:,}",
         )
     assert mail.mailbox.from_addr is not None
     domain = mail.mailbox.from_addr.rsplit("@", 1)[1]
@@ -362,7 +402,7 @@ class QueueReply(Command):
             return done  # replayed
         ticket = ctx.ticket(self.ticket_id)
         if not self.body_text.strip() and not self.attachments:
-            raise CommandError("a reply needs a text")
+            raise CommandError(QT_TRANSLATE_NOOP("CommandError", "a reply needs a text"))
         new = new_messages_since(
             ctx.session,
             ticket.id,
@@ -373,14 +413,20 @@ class QueueReply(Command):
         if new:
             raise ReplyHeld(new)
         mailbox = sending_mailbox(ctx.session, ticket, self.mailbox_id)
-        to = [checked_address("To", a) for a in self.to_addrs] or _customer_address(ctx, ticket)
+        to = [
+            checked_address(QT_TRANSLATE_NOOP("CommandError", "To"), a) for a in self.to_addrs
+        ] or _customer_address(ctx, ticket)
         agent = ctx.session.get(Agent, ctx.actor.agent_id) if ctx.actor.agent_id else None
         mail = _Mail(
             kind=OutboundKind.REPLY,
             mailbox=mailbox,
             to_addrs=to,
-            cc_addrs=[checked_address("Cc", a) for a in self.cc_addrs],
-            bcc_addrs=[checked_address("Bcc", a) for a in self.bcc_addrs],
+            cc_addrs=[
+                checked_address(QT_TRANSLATE_NOOP("CommandError", "Cc"), a) for a in self.cc_addrs
+            ],
+            bcc_addrs=[
+                checked_address(QT_TRANSLATE_NOOP("CommandError", "Bcc"), a) for a in self.bcc_addrs
+            ],
             subject=with_token(_no_breaks("the subject", self.subject), ticket),
             from_name=agent.name if agent else mailbox.name,
             body_text=self.body_text,
@@ -408,7 +454,7 @@ def _customer_address(ctx: Context, ticket: Ticket) -> list[str]:
     last = last_customer_message(ctx.session, ticket.id)
     if last is not None and last.from_addr:
         try:
-            return [checked_address("To", last.from_addr)]
+            return [checked_address(QT_TRANSLATE_NOOP("CommandError", "To"), last.from_addr)]
         except HeaderInjection:
             raise
         except CommandError:
@@ -440,11 +486,14 @@ class QueueAck(Command):
         ticket = ctx.ticket(self.ticket_id)
         mailbox = ctx.session.get(Mailbox, self.mailbox_id)
         if mailbox is None:
-            raise CommandError(f"mailbox {self.mailbox_id} does not exist")
+            raise CommandError(
+                QT_TRANSLATE_NOOP("CommandError", "mailbox {mailbox} does not exist"),
+                mailbox=self.mailbox_id,
+            )
         mail = _Mail(
             kind=OutboundKind.ACK,
             mailbox=_can_send(mailbox),
-            to_addrs=[checked_address("To", self.to_addr)],
+            to_addrs=[checked_address(QT_TRANSLATE_NOOP("CommandError", "To"), self.to_addr)],
             cc_addrs=[],
             bcc_addrs=[],
             subject=with_token(_no_breaks("the subject", self.subject), ticket),
@@ -469,16 +518,22 @@ def outbound_for_ticket(session: Session, ticket_id: uuid.UUID) -> dict[uuid.UUI
 def _outbound(ctx: Context, outbound_id: uuid.UUID) -> OutboundMail:
     row = ctx.session.get(OutboundMail, outbound_id, populate_existing=True)
     if row is None:
-        raise CommandError(f"no outgoing mail {outbound_id}")
+        raise CommandError(
+            QT_TRANSLATE_NOOP("CommandError", "no outgoing mail {mail}"), mail=outbound_id
+        )
     return row
 
 
 def _cancel(ctx: Context, outbound_id: uuid.UUID) -> None:
     row = _outbound(ctx, outbound_id)
     if row.state is OutboundState.SENDING:
-        raise CommandError("that mail is being sent right now; it can no longer be changed")
+        raise CommandError(
+            QT_TRANSLATE_NOOP(
+                "CommandError", "that mail is being sent right now; it can no longer be changed"
+            )
+        )
     if row.state is OutboundState.SENT:
-        raise CommandError("that mail was sent already")
+        raise CommandError(QT_TRANSLATE_NOOP("CommandError", "that mail was sent already"))
     row.state, row.hlc = OutboundState.CANCELLED, ctx.hlc
     row.reason = f"cancelled by {ctx.actor.name}"
 
@@ -493,7 +548,12 @@ class RetrySend(Command):
     def apply(self, ctx: Context) -> uuid.UUID:
         row = _outbound(ctx, self.outbound_id)
         if row.state in (OutboundState.SENT, OutboundState.CANCELLED, OutboundState.SENDING):
-            raise CommandError(f"that mail is {row.state.value}; only failed or queued mail")
+            raise CommandError(
+                QT_TRANSLATE_NOOP(
+                    "CommandError", "that mail is {state}; only failed or queued mail"
+                ),
+                state=Phrase(_STATE_WORDS[row.state]),
+            )
         row.state, row.next_attempt_at, row.hlc = OutboundState.QUEUED, ctx.now, ctx.hlc
         # The agent decided: an interrupted send is no longer looked up in Sent.
         row.interrupted = False
@@ -535,28 +595,44 @@ class SaveTemplate(Command):
     def apply(self, ctx: Context) -> uuid.UUID:
         if not _NAME.match(self.template_name):
             raise CommandError(
-                f"not a template name: {self.template_name!r} (letters, digits, '.', '-', '_')"
+                QT_TRANSLATE_NOOP(
+                    "CommandError", "not a template name: {name} (letters, digits, '.', '-', '_')"
+                ),
+                name=repr(self.template_name),
             )
         language = self.language.strip().lower()
         if not _LANGUAGE.match(language):
-            raise CommandError(f"not a language code: {self.language!r} (like de or en)")
-        refuse_line_breaks("a template subject", self.subject)
+            raise CommandError(
+                QT_TRANSLATE_NOOP(
+                    "CommandError", "not a language code: {language} (like de or en)"
+                ),
+                language=repr(self.language),
+            )
+        refuse_line_breaks(QT_TRANSLATE_NOOP("CommandError", "a template subject"), self.subject)
         if not self.body_html.strip():
-            raise CommandError("a template needs a text")
+            raise CommandError(QT_TRANSLATE_NOOP("CommandError", "a template needs a text"))
         used = placeholders_in(self.subject, self.body_html)
         unknown = [p for p in used if p not in KNOWN_PLACEHOLDERS]
         if unknown:
             raise CommandError(
-                "unknown placeholder(s): "
-                + ", ".join("{{" + p + "}}" for p in unknown)
-                + " (known: "
-                + ", ".join(sorted(KNOWN_PLACEHOLDERS))
-                + ")"
+                QT_TRANSLATE_NOOP(
+                    "CommandError", "unknown placeholder(s): {unknown} (known: {known})"
+                ),
+                unknown=", ".join("{{" + p + "}}" for p in unknown),
+                known=", ".join(sorted(KNOWN_PLACEHOLDERS)),
             )
         if self.kind is TemplateKind.ACK and "ticket.number" not in used and not self.subject:
-            raise CommandError("an acknowledgement needs a subject or {{ticket.number}}")
+            raise CommandError(
+                QT_TRANSLATE_NOOP(
+                    "CommandError", "an acknowledgement needs a subject or {placeholder}"
+                ),
+                placeholder="{{ticket.number}}",
+            )
         if self.mailbox_id is not None and ctx.session.get(Mailbox, self.mailbox_id) is None:
-            raise CommandError(f"mailbox {self.mailbox_id} does not exist")
+            raise CommandError(
+                QT_TRANSLATE_NOOP("CommandError", "mailbox {mailbox} does not exist"),
+                mailbox=self.mailbox_id,
+            )
         row = ctx.session.scalar(
             select(Template).where(
                 Template.name == self.template_name,
@@ -589,7 +665,11 @@ class RemoveTemplate(Command):
         gone = int(getattr(ctx.session.execute(query), "rowcount", 0) or 0)
         if not gone:
             which = f" ({self.language})" if self.language else ""
-            raise CommandError(f"no template {self.template_name!r}{which}")
+            raise CommandError(
+                QT_TRANSLATE_NOOP("CommandError", "no template {name}{which}"),
+                name=repr(self.template_name),
+                which=which,
+            )
         return gone
 
 

@@ -23,6 +23,7 @@ from desk_gui.models import (
     Status,
     TicketType,
 )
+from desk_gui.models.commands import CommandError, Phrase
 
 CTX = "Labels"
 E = TypeVar("E", bound=Enum)
@@ -182,3 +183,21 @@ def format_when(moment: datetime, with_time: bool = True) -> str:
     else:
         pattern = QCoreApplication.translate("Labels", "ddd, MMM d yyyy")
     return locale.toString(local, pattern)
+
+
+def refusal(error: BaseException) -> str:
+    """What a refused command says, in the UI's language (other errors as they are)."""
+    if not isinstance(error, CommandError):
+        return str(error)
+    text = QCoreApplication.translate("CommandError", error.text)
+    if not error.fields:
+        return text
+    return text.format(**{k: _refusal_field(v) for k, v in error.fields.items()})
+
+
+def _refusal_field(value: object) -> str:
+    if isinstance(value, Status):
+        return status_label(value)
+    if isinstance(value, Phrase):
+        return QCoreApplication.translate("CommandError", value)
+    return str(value)

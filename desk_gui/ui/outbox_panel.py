@@ -175,7 +175,7 @@ class OutboxPanel(QFrame):
         try:
             await self._desk.run(RetrySend(outbound_id=outbound_id))
         except CommandError as error:
-            self.refused.emit(str(error))
+            self.refused.emit(labels.refusal(error))
             return
         self.retried.emit(outbound_id)
         self.statesChanged.emit()

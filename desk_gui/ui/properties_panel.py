@@ -270,7 +270,7 @@ class PropertiesPanel(QWidget):
             await self._desk.run(cmd)
         except CommandError as error:
             self._show_values()  # the store did not change: show what it holds
-            self.refused.emit(str(error))
+            self.refused.emit(labels.refusal(error))
             return
         self.commandDone.emit(cmd.name)
 

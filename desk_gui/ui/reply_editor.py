@@ -100,7 +100,7 @@ def reply_context(session: Session, ticket_id: uuid.UUID) -> ReplyContext | None
     except CommandError as error:
         return ReplyContext(
             ticket_id, customer, ticket.contact.language if ticket.contact else "de",
-            None, None, str(error),
+            None, None, labels.refusal(error),
         )  # fmt: skip
     return ReplyContext(
         ticket_id,
@@ -701,8 +701,9 @@ class ReplyEditor(QFrame):
             else:
                 await self._send_reply(ticket_id, send_anyway=False)
         except (CommandError, LookupError, OSError) as error:
-            self.show_message(self.tr("Not sent: {reason}").format(reason=error))
-            self.refused.emit(str(error))
+            reason = labels.refusal(error)
+            self.show_message(self.tr("Not sent: {reason}").format(reason=reason))
+            self.refused.emit(reason)
         finally:
             self._sending = False
             self._update_state()

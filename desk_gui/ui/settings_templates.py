@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk_gui.models.commands import CommandError
+from desk_gui.models.commands import QT_TRANSLATE_NOOP, CommandError
 from desk_gui.models.party import Agent, Group
 from desk_gui.models.reply_commands import RemoveTemplate, SaveTemplate
 from desk_gui.models.store import Store
@@ -44,6 +44,7 @@ from desk_gui.models.template import KNOWN_PLACEHOLDERS, Template, TemplateKind
 from desk_gui.sync.facade import Desk
 from desk_gui.sync.mime import sanitize_html
 
+from . import labels
 from .rich_text import RichTextEdit, document_html
 from .tasks import Tasks
 
@@ -87,7 +88,7 @@ def save_signature(store: Store, agent_id: uuid.UUID, html: str) -> None:
     with store.write() as s:
         agent = s.get(Agent, agent_id)
         if agent is None:
-            raise CommandError("that agent no longer exists")
+            raise CommandError(QT_TRANSLATE_NOOP("CommandError", "that agent no longer exists"))
         agent.signature_html = html or None
         agent.hlc = store.clock.now()
 
@@ -96,7 +97,7 @@ def save_layout(store: Store, group_id: uuid.UUID, html: str) -> None:
     with store.write() as s:
         group = s.get(Group, group_id)
         if group is None:
-            raise CommandError("that group no longer exists")
+            raise CommandError(QT_TRANSLATE_NOOP("CommandError", "that group no longer exists"))
         group.layout_html = html or None
         group.hlc = store.clock.now()
 
@@ -334,7 +335,7 @@ class TemplateSettings(QDialog):
         try:
             await self._desk.run(cmd)
         except CommandError as error:
-            reason = str(error)
+            reason = labels.refusal(error)
             self._after(
                 lambda: self.show_message(self.tr("Not saved: {reason}").format(reason=reason))
             )
@@ -364,7 +365,7 @@ class TemplateSettings(QDialog):
         try:
             await self._desk.write(fn, target, html)
         except CommandError as error:
-            reason = str(error)
+            reason = labels.refusal(error)
             self._after(
                 lambda: self.show_message(self.tr("Not saved: {reason}").format(reason=reason))
             )

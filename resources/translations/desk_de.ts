@@ -213,6 +213,249 @@
     </message>
 </context>
 <context>
+    <name>CommandError</name>
+    <message>
+        <location filename="../../desk_gui/ui/settings_templates.py" line="+91"/>
+        <source>that agent no longer exists</source>
+        <translation>Diesen Agenten gibt es nicht mehr</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>that group no longer exists</source>
+        <translation>Diese Gruppe gibt es nicht mehr</translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/models/commands.py" line="+102"/>
+        <location filename="../../desk_gui/sync/sla/assignment.py" line="+151"/>
+        <source>ticket {ticket} does not exist</source>
+        <translation>Ticket {ticket} gibt es nicht</translation>
+    </message>
+    <message>
+        <location line="+282"/>
+        <source>not a valid e-mail address: {address}</source>
+        <translation>keine gültige E-Mail-Adresse: {address}</translation>
+    </message>
+    <message>
+        <location line="+105"/>
+        <source>a ticket needs a subject</source>
+        <translation>ein Ticket braucht einen Betreff</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>group {group} does not exist</source>
+        <translation>Gruppe {group} gibt es nicht</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>agent {agent} does not exist or is inactive</source>
+        <translation>Agent {agent} gibt es nicht oder ist inaktiv</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>add_message takes mails and web forms; use notes or calls</source>
+        <translation>add_message nimmt E-Mails und Webformulare an; für Notizen und Anrufe gibt es eigene Befehle</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>a note needs a text</source>
+        <translation>eine Notiz braucht einen Text</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>a ticket in status {old} cannot become {new}</source>
+        <translation>ein Ticket im Status {old} kann nicht {new} werden</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>set a follow-up date before parking the ticket</source>
+        <translation>vor dem Zurückstellen ein Wiedervorlagedatum setzen</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>rejecting a ticket needs a reason</source>
+        <translation>zum Ablehnen eines Tickets braucht es eine Begründung</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>the ticket was claimed by someone else meanwhile</source>
+        <translation>das Ticket hat inzwischen jemand anderes übernommen</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>a follow-up date must lie in the future</source>
+        <translation>ein Wiedervorlagedatum muss in der Zukunft liegen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>a closed ticket cannot be parked; reopen it first</source>
+        <translation>ein geschlossenes Ticket kann nicht zurückgestellt werden; zuerst wieder öffnen</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>not a valid tag: {tag}</source>
+        <translation>kein gültiges Schlagwort: {tag}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/models/reply_commands.py" line="+87"/>
+        <source>queued</source>
+        <translation>in der Warteschlange</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>being sent</source>
+        <translation>im Versand</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sent</source>
+        <translation>versandt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelled</source>
+        <translation>verworfen</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>line breaks are not allowed in {what} (header injection refused): {value}</source>
+        <translation>Zeilenumbrüche sind in {what} nicht erlaubt (Header-Injection abgewiesen): {value}</translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <location line="+308"/>
+        <location line="+143"/>
+        <source>mailbox {mailbox} does not exist</source>
+        <translation>Postfach {mailbox} gibt es nicht</translation>
+    </message>
+    <message>
+        <location line="-429"/>
+        <source>no mailbox to send {ticket} from: configure one with &apos;desk-gui mailbox set NAME --smtp-host HOST --from ADDRESS&apos;</source>
+        <translation>kein Postfach, aus dem {ticket} gesendet werden kann: eines einrichten mit &apos;desk-gui mailbox set NAME --smtp-host HOST --from ADRESSE&apos;</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>mailbox {mailbox} cannot send: set --smtp-host and --from with &apos;desk-gui mailbox set&apos;</source>
+        <translation>Postfach {mailbox} kann nicht senden: --smtp-host und --from mit &apos;desk-gui mailbox set&apos; setzen</translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>the subject</source>
+        <translation>dem Betreff</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the sender&apos;s name</source>
+        <translation>dem Absendernamen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{ticket} has no customer address: give a recipient</source>
+        <translation>{ticket} hat keine Kundenadresse: bitte einen Empfänger angeben</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>an attachment&apos;s file name</source>
+        <translation>dem Dateinamen eines Anhangs</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>an attachment&apos;s content type</source>
+        <translation>dem Inhaltstyp eines Anhangs</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>attachments total {total} bytes; mailbox {mailbox} allows {limit}</source>
+        <translation>Anhänge zusammen {total} Bytes; Postfach {mailbox} erlaubt {limit}</translation>
+    </message>
+    <message>
+        <location line="+99"/>
+        <source>a reply needs a text</source>
+        <translation>eine Antwort braucht einen Text</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+40"/>
+        <location line="+39"/>
+        <source>To</source>
+        <translation>An</translation>
+    </message>
+    <message>
+        <location line="-71"/>
+        <source>Cc</source>
+        <translation>Cc</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Bcc</source>
+        <translation>Bcc</translation>
+    </message>
+    <message>
+        <location line="+94"/>
+        <source>no outgoing mail {mail}</source>
+        <translation>keine ausgehende E-Mail {mail}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>that mail is being sent right now; it can no longer be changed</source>
+        <translation>diese E-Mail wird gerade gesendet und kann nicht mehr geändert werden</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>that mail was sent already</source>
+        <translation>diese E-Mail wurde bereits gesendet</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>that mail is {state}; only failed or queued mail</source>
+        <translation>diese E-Mail ist {state}; das geht nur bei fehlgeschlagenen oder wartenden E-Mails</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>not a template name: {name} (letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;)</source>
+        <translation>kein Vorlagenname: {name} (Buchstaben, Ziffern, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>not a language code: {language} (like de or en)</source>
+        <translation>kein Sprachcode: {language} (wie de oder en)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>a template subject</source>
+        <translation>einem Vorlagenbetreff</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a template needs a text</source>
+        <translation>eine Vorlage braucht einen Text</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>unknown placeholder(s): {unknown} (known: {known})</source>
+        <translation>unbekannte Platzhalter: {unknown} (bekannt: {known})</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>an acknowledgement needs a subject or {placeholder}</source>
+        <translation>eine Eingangsbestätigung braucht einen Betreff oder {placeholder}</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>no template {name}{which}</source>
+        <translation>keine Vorlage {name}{which}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/sla/assignment.py" line="+4"/>
+        <source>{ticket} has no group to pick an agent from</source>
+        <translation>{ticket} hat keine Gruppe, aus der ein Agent gewählt werden könnte</translation>
+    </message>
+</context>
+<context>
     <name>EngineRunner</name>
     <message>
         <location filename="../../desk_gui/ui/engine_runner.py" line="+148"/>
@@ -223,7 +466,7 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../desk_gui/ui/labels.py" line="+37"/>
+        <location filename="../../desk_gui/ui/labels.py" line="+38"/>
         <source>New</source>
         <translation>Neu</translation>
     </message>
@@ -1039,12 +1282,12 @@ Ordner: {folder}</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+309"/>
+        <location line="+314"/>
         <source>Insert image</source>
         <translation>Bild einfügen</translation>
     </message>
     <message>
-        <location line="-309"/>
+        <location line="-314"/>
         <source>Images (*.png *.jpg *.jpeg *.gif *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.gif *.bmp)</translation>
     </message>
@@ -1084,12 +1327,12 @@ Ordner: {folder}</translation>
         <translation>Entwurf gespeichert {when}</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+74"/>
         <source>Not sent: {reason}</source>
         <translation>Nicht gesendet: {reason}</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+77"/>
         <source>Queued: the reply goes out with the next send</source>
         <translation>Im Postausgang: Die Antwort geht mit dem nächsten Versand hinaus</translation>
     </message>
@@ -1469,7 +1712,7 @@ Ordner: {folder}</translation>
 <context>
     <name>TemplateSettings</name>
     <message>
-        <location filename="../../desk_gui/ui/settings_templates.py" line="+339"/>
+        <location filename="../../desk_gui/ui/settings_templates.py" line="+240"/>
         <location line="+30"/>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>

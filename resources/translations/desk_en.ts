@@ -213,6 +213,249 @@
     </message>
 </context>
 <context>
+    <name>CommandError</name>
+    <message>
+        <location filename="../../desk_gui/ui/settings_templates.py" line="+91"/>
+        <source>that agent no longer exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>that group no longer exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/models/commands.py" line="+102"/>
+        <location filename="../../desk_gui/sync/sla/assignment.py" line="+151"/>
+        <source>ticket {ticket} does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+282"/>
+        <source>not a valid e-mail address: {address}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+105"/>
+        <source>a ticket needs a subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>group {group} does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>agent {agent} does not exist or is inactive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>add_message takes mails and web forms; use notes or calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>a note needs a text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>a ticket in status {old} cannot become {new}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>set a follow-up date before parking the ticket</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>rejecting a ticket needs a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>the ticket was claimed by someone else meanwhile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>a follow-up date must lie in the future</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>a closed ticket cannot be parked; reopen it first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>not a valid tag: {tag}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/models/reply_commands.py" line="+87"/>
+        <source>queued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>being sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>line breaks are not allowed in {what} (header injection refused): {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <location line="+308"/>
+        <location line="+143"/>
+        <source>mailbox {mailbox} does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-429"/>
+        <source>no mailbox to send {ticket} from: configure one with &apos;desk-gui mailbox set NAME --smtp-host HOST --from ADDRESS&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>mailbox {mailbox} cannot send: set --smtp-host and --from with &apos;desk-gui mailbox set&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>the subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the sender&apos;s name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{ticket} has no customer address: give a recipient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>an attachment&apos;s file name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>an attachment&apos;s content type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>attachments total {total} bytes; mailbox {mailbox} allows {limit}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+99"/>
+        <source>a reply needs a text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+40"/>
+        <location line="+39"/>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-71"/>
+        <source>Cc</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Bcc</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+94"/>
+        <source>no outgoing mail {mail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>that mail is being sent right now; it can no longer be changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>that mail was sent already</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>that mail is {state}; only failed or queued mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>not a template name: {name} (letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>not a language code: {language} (like de or en)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>a template subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a template needs a text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>unknown placeholder(s): {unknown} (known: {known})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>an acknowledgement needs a subject or {placeholder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>no template {name}{which}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/sla/assignment.py" line="+4"/>
+        <source>{ticket} has no group to pick an agent from</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EngineRunner</name>
     <message>
         <location filename="../../desk_gui/ui/engine_runner.py" line="+148"/>
@@ -223,7 +466,7 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../desk_gui/ui/labels.py" line="+37"/>
+        <location filename="../../desk_gui/ui/labels.py" line="+38"/>
         <source>New</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1038,12 +1281,12 @@ Folder: {folder}</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+309"/>
+        <location line="+314"/>
         <source>Insert image</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-309"/>
+        <location line="-314"/>
         <source>Images (*.png *.jpg *.jpeg *.gif *.bmp)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1083,12 +1326,12 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+74"/>
         <source>Not sent: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+77"/>
         <source>Queued: the reply goes out with the next send</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1468,7 +1711,7 @@ Folder: {folder}</source>
 <context>
     <name>TemplateSettings</name>
     <message>
-        <location filename="../../desk_gui/ui/settings_templates.py" line="+339"/>
+        <location filename="../../desk_gui/ui/settings_templates.py" line="+240"/>
         <location line="+30"/>
         <source>Not saved: {reason}</source>
         <translation type="unfinished"></translation>

@@ -45,7 +45,7 @@ def test_refused_second_change_leaves_the_first_unapplied(run: Run, url: str) ->
         run(url, "ticket", "set", str(n), "--priority", "urgent", "--tag", "+vip",
             "--status", "resolved")
     )  # fmt: skip
-    assert "closed ticket cannot become resolved" in err
+    assert "status closed cannot become resolved" in err
     assert counts(url) == before
     shown = run(url, "ticket", "show", str(n), "--json").json()
     assert shown["priority"] == "normal" and shown["tags"] == [] and shown["status"] == "closed"
@@ -78,7 +78,7 @@ def test_unknown_agent_after_valid_changes_rolls_back(run: Run, db: str) -> None
         (["ticket", "list", "--status", "new,nope"], "unknown status 'nope'"),
         (["ticket", "list", "--assignee", "nobody"], "no agent with login 'nobody'"),
         (["ticket", "list", "--group", "Sales"], "no group 'Sales' (groups: none yet)"),
-        (["ticket", "set", "N", "--status", "new"], "a open ticket cannot become new"),
+        (["ticket", "set", "N", "--status", "new"], "a ticket in status open cannot become new"),
         (["ticket", "set", "N", "--status", "rejected"], "rejecting a ticket needs a reason"),
         (["ticket", "set", "N", "--follow-up", "someday"], "not a date: 'someday'"),
         (["ticket", "set", "N", "--follow-up", "2001-01-01"], "must lie in the future"),

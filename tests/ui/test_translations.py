@@ -11,10 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from desk_gui.models.commands import QT_TRANSLATE_NOOP, CommandError
+from desk_gui.models.ticket import Status
 from desk_gui.sync.facade import Desk
-from desk_gui.ui import i18n
+from desk_gui.ui import i18n, labels
 from desk_gui.ui.i18n import Translations
 from desk_gui.ui.main_window import MainWindow
 from desk_gui.ui.ticket_list_model import Column
@@ -49,6 +52,8 @@ def test_every_string_of_the_ui_has_a_german_translation(tmp_path: Path) -> None
             "-extensions",
             "py",
             str(ROOT / "desk_gui" / "ui"),
+            str(ROOT / "desk_gui" / "models"),  # refusals of commands
+            str(ROOT / "desk_gui" / "sync"),
             "-ts",
             str(copy),
         ],
@@ -129,3 +134,31 @@ def test_the_language_menu_switches_the_window_live(
     qtbot.waitUntil(lambda: window.action_table.menus["file"].title() == "&File")
     assert model.headerData(Column.SUBJECT, Qt.Orientation.Horizontal) == "Subject"
     assert nav.topLevelItem(0).text(0) == "My tickets"  # type: ignore[union-attr]
+
+
+def test_a_refused_command_reads_in_the_ui_language(qtbot: QtBot) -> None:
+    """Commands raise English templates; the desktop fills in translated text and
+    translated enum values (the CLI prints the English)."""
+    app = QApplication.instance()
+    assert app is not None
+    error = CommandError(
+        QT_TRANSLATE_NOOP("CommandError", "a ticket in status {old} cannot become {new}"),
+        old=Status.CLOSED,
+        new=Status.RESOLVED,
+    )
+    assert str(error) == "a ticket in status closed cannot become resolved"
+    translations = Translations(app)
+    translations.apply("de")
+    try:
+        assert labels.refusal(error) == (
+            f"ein Ticket im Status {labels.status_label(Status.CLOSED)} kann nicht "
+            f"{labels.status_label(Status.RESOLVED)} werden"
+        )
+        assert labels.status_label(Status.CLOSED) != "Closed"
+        assert labels.refusal(CommandError("a reply needs a text")) == (
+            "eine Antwort braucht einen Text"
+        )
+        assert labels.refusal(ValueError("plain")) == "plain"
+    finally:
+        translations.apply("en")
+    assert labels.refusal(error) == "a ticket in status Closed cannot become Resolved"

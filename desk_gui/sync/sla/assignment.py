@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from desk_gui.models.absence import AbsencePeriod, AssignMode, GroupRouting
 from desk_gui.models.alert import AlertKind
-from desk_gui.models.commands import Actor, Assign, CommandError, run_in
+from desk_gui.models.commands import QT_TRANSLATE_NOOP, Actor, Assign, CommandError, run_in
 from desk_gui.models.party import Agent
 from desk_gui.models.ticket import OPEN_STATUSES, Priority, Status, Ticket
 
@@ -147,9 +147,14 @@ def assign_ticket(
     """Assign within the ticket's group now ("on request", or intake)."""
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
-        raise CommandError(f"ticket {ticket_id} does not exist")
+        raise CommandError(
+            QT_TRANSLATE_NOOP("CommandError", "ticket {ticket} does not exist"), ticket=ticket_id
+        )
     if ticket.group_id is None:
-        raise CommandError(f"{ticket.label} has no group to pick an agent from")
+        raise CommandError(
+            QT_TRANSLATE_NOOP("CommandError", "{ticket} has no group to pick an agent from"),
+            ticket=ticket.label,
+        )
     agent = choose(
         session, ticket.group_id, now, exclude=[ticket.assignee_id] if ticket.assignee_id else []
     )
