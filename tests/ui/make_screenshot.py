@@ -68,8 +68,18 @@ async def richest_row(window: MainWindow) -> int:
     return best
 
 
+async def first_sla_pass(window: MainWindow) -> None:
+    """Until the engine's first SLA pass has reported (the list then shows due times)."""
+    while True:
+        name, _report = await until(window.engine.passed)
+        if name == "sla":
+            return
+
+
 async def shoot(window: MainWindow, out: Path, row: int) -> None:
+    sla = asyncio.ensure_future(first_sla_pass(window))
     await until(window.ready)
+    await sla
     while window.model.ticket_at(max(row, 7)) is None:
         await until(window.model.pageLoaded)
     while window.navigation.count_text("all") == "":
