@@ -155,9 +155,10 @@ class SlaEngine:
         them (a full scan), those updated from `since` on, or just `ids`; `everything`
         after policies or calendars changed."""
         with self.store.read() as session:
-            ids = (
-                dirty_tickets(session, now_s, since) if ids is None else Bulk(session).raw_ids(ids)
-            )
+            if ids is None:
+                ids = dirty_tickets(session, now_s, since, everything)
+            else:
+                ids = Bulk(session).raw_ids(ids)
             rules = triggers.load_rules(session)
         now = from_epoch(now_s)
         for part, ready in self._prepared(cfg, ids, now_s):

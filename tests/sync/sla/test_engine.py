@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from desk_gui.models import (
@@ -29,6 +31,7 @@ from desk_gui.models.message import MessageKind
 from desk_gui.models.party import ContractLevel
 from desk_gui.models.ticket import Priority, Status, TicketType
 from desk_gui.sync.sla import admin
+from desk_gui.sync.sla import engine as engine_module
 from desk_gui.sync.sla.bulk import Bulk
 from desk_gui.sync.sla.calendar import to_epoch
 from desk_gui.sync.sla.recompute import dirty_tickets, mark_all_stale
@@ -265,3 +268,25 @@ def test_after_a_configuration_change_every_open_or_lately_open_ticket_is_recomp
         shortcut = dirty_tickets(s, now_s, everything=True)
         raw = Bulk(s).raw_ids([kept, closed])
     assert sorted(raw) == compared == shortcut
+
+
+def test_a_configuration_change_takes_the_shortcut_in_the_engine(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """run_once passes `everything` on to the scan after a fingerprint change only."""
+    desk.policy("Standard", first=4 * HOUR)
+    desk.run(CreateTicket(subject="offen"), berlin(2026, 6, 8, 9))
+    seen: list[bool] = []
+    real = engine_module.dirty_tickets
+
+    def recording(*args: Any, **kw: Any) -> Any:
+        seen.append(bool(args[3] if len(args) > 3 else kw.get("everything", False)))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(engine_module, "dirty_tickets", recording)
+    engine = desk.engine()
+    engine.run_once(berlin(2026, 6, 8, 9, 5))  # the first pass: config new to the store
+    desk.policy("Gold", first=HOUR, match={"priority": ["high"]}, position=1)
+    engine.run_once(berlin(2026, 6, 8, 9, 10))  # changed
+    engine.run_once(berlin(2026, 6, 8, 9, 15))  # unchanged: incremental
+    assert seen[:2] == [True, True] and seen[2:] == [False]
