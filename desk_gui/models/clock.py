@@ -181,9 +181,9 @@ class SlaTicketState(Base):
         """The stored clocks, in target order."""
         out = []
         for target in CLOCK_PREFIX:
-            values = [getattr(self, c) for c in clock_columns(target)]
-            if values[CLOCK_FIELDS.index("state")] is not None:
-                out.append(StoredClock(target, *values))
+            clock = StoredClock(target, *(getattr(self, c) for c in clock_columns(target)))
+            if clock.state is not None:  # a target without a clock has NULL columns
+                out.append(clock)
         return out
 
 

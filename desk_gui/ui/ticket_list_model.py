@@ -142,13 +142,18 @@ class TicketListModel(QAbstractTableModel):
             self._tasks.spawn(self._load_due(self._generation))
 
     async def _load_due(self, generation: int) -> None:
-        for page, rows in list(self._pages.items()):
-            fresh = await self._desk.read(sla_list.current_due, rows)
-            if generation != self._generation or self._pages.get(page) is not rows:
-                continue  # the view changed or the page was re-read meanwhile
-            self._pages[page] = fresh
+        pages = list(self._pages.items())
+        fresh = await self._desk.read(sla_list.current_due, [r for _, rows in pages for r in rows])
+        if generation != self._generation:
+            return  # a view switch made them stale
+        at = 0
+        for page, rows in pages:
+            mine, at = fresh[at : at + len(rows)], at + len(rows)
+            if self._pages.get(page) is not rows:
+                continue  # re-read meanwhile
+            self._pages[page] = mine
             start = page * self._page_size
-            last = min(start + len(fresh), self._rows) - 1
+            last = min(start + len(mine), self._rows) - 1
             if last >= start:
                 self.dataChanged.emit(self.index(start, Column.DUE), self.index(last, Column.DUE))
 

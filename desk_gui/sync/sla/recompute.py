@@ -350,15 +350,13 @@ def _upsert_sql(update: Sequence[str], rows_from: str) -> str:
     )
 
 
-_UPDATED = [c for c in _COLUMNS[1:] if c not in _SEEN]
+def _updated(mark_seen: bool) -> list[str]:
+    """The columns a conflicting row takes over: the seen ones only when marking seen."""
+    return [c for c in _COLUMNS[1:] if mark_seen or c not in _SEEN]
+
+
 _VALUES = f"VALUES ({Bulk.marks(len(_COLUMNS))})"
-_STAGED = f"SELECT {', '.join(_COLUMNS)} FROM staged_sla_tickets ORDER BY ticket_id"
-_UPSERT = {  # (PostgreSQL, mark seen) -> statement
-    (False, True): _upsert_sql(_COLUMNS[1:], _VALUES),
-    (False, False): _upsert_sql(_UPDATED, _VALUES),
-    (True, True): _upsert_sql(_COLUMNS[1:], _STAGED),
-    (True, False): _upsert_sql(_UPDATED, _STAGED),
-}
+_UPSERT = {seen: _upsert_sql(_updated(seen), _VALUES) for seen in (True, False)}
 
 
 def _stored(db: Bulk, ids: Sequence[RawId]) -> dict[RawId, tuple[Any, ...]]:
@@ -385,16 +383,14 @@ def _clock_values(c: Computed) -> tuple[Any, ...]:
     if c.clocks is None or c.calendar_id is None:
         return _NO_CLOCKS
     groups = [_NO_CLOCK, _NO_CLOCK, _NO_CLOCK]
-    due: tuple[int, SlaTarget] | None = None
     next_level: int | None = None
     # Plain indexing and concatenation: this runs for every ticket of a recompute.
     for v in c.clocks.clocks:
-        target, due_s, met_s, at = v[0], v[3], v[6], v[9]
-        groups[_SLOTS[target]] = (v[1], v[2], due_s, v[4], _STATE[v[5]], met_s, v[7], v[8], at)
-        if met_s is None and due_s is not None and (due is None or due_s < due[0]):
-            due = (due_s, target)
+        at = v[9]
+        groups[_SLOTS[v[0]]] = (v[1], v[2], v[3], v[4], _STATE[v[5]], v[6], v[7], v[8], at)
         if at is not None and (next_level is None or at < next_level):
             next_level = at
+    due = c.clocks.next_due()
     head = (None, None, next_level) if due is None else (due[0], _TARGET[due[1]], next_level)
     return head + groups[0] + groups[1] + groups[2]
 
@@ -431,14 +427,15 @@ def rows_for(
 
 def store_rows(session: Session, rows: Sequence[tuple[Any, ...]], mark_seen: bool) -> None:
     """Upsert rows of `rows_for`, in ticket order: the same lock order everywhere."""
-    db = Bulk(session)
     if not rows:
         return
+    db = Bulk(session)
     if db.pg:
-        db.stage("sla_tickets", _COLUMNS, rows)
-        db.execute(_UPSERT[True, mark_seen])
+        staged = db.stage("sla_tickets", _COLUMNS, rows)
+        taken = f"SELECT {', '.join(_COLUMNS)} FROM {staged} ORDER BY ticket_id"
+        db.execute(_upsert_sql(_updated(mark_seen), taken))
     else:
-        db.many(_UPSERT[False, mark_seen], rows)
+        db.many(_UPSERT[mark_seen], rows)
 
 
 def write(session: Session, computed: Sequence[Computed], now_s: int, mark_seen: bool) -> int:
