@@ -94,6 +94,7 @@ class TicketListModel(QAbstractTableModel):
         self._page_size = page_size
         self._filter: TicketFilter | None = None
         self._generation = 0
+        self._clock_passes = 0  # SLA passes seen: a page read across one is re-read for due
         self._rows = 0
         self._count: int | None = None
         self._pages: OrderedDict[int, list[TicketRow]] = OrderedDict()
@@ -138,6 +139,7 @@ class TicketListModel(QAbstractTableModel):
     def refresh_due(self) -> None:
         """Re-read the due times of the rows at hand (the SLA engine recomputed clocks):
         no reset, so selection and scrolling stay."""
+        self._clock_passes += 1
         if self._pages:
             self._tasks.spawn(self._load_due(self._generation))
 
@@ -186,6 +188,7 @@ class TicketListModel(QAbstractTableModel):
 
     async def _load_page(self, generation: int, flt: TicketFilter, page: int) -> None:
         start = page * self._page_size
+        passes = self._clock_passes
         try:
             rows = await self._desk.read(sla_list.rows_at, flt, start, self._page_size)
         except Exception:
@@ -203,6 +206,8 @@ class TicketListModel(QAbstractTableModel):
         if last >= start:
             self.dataChanged.emit(self.index(start, 0), self.index(last, len(Column) - 1))
         self.pageLoaded.emit(page)
+        if passes != self._clock_passes:  # clocks recomputed while this page was read
+            self.refresh_due()
 
     async def _load_count(self, generation: int, flt: TicketFilter) -> None:
         total = await self._desk.read(sla_list.count, flt)
