@@ -249,8 +249,11 @@ class TriggerSettings(QDialog):
         self._tasks.spawn(self.reload())
 
     def _layout(self) -> None:
-        conditions = QGroupBox(self.tr("If (all must hold; comma-separate alternatives)"))
+        conditions = QGroupBox(self.tr("If"))
         cform = QFormLayout(conditions)
+        hint = QLabel(self.tr("All must hold; separate alternatives with commas."))
+        hint.setWordWrap(True)
+        cform.addRow(hint)
         cform.addRow(self.tr("Channel:"), self.channel)
         for key, text in TEXT_CONDITIONS.items():
             cform.addRow(tr(text), self.texts[key])
@@ -357,7 +360,10 @@ class TriggerSettings(QDialog):
                 self.tr("yes") if r.active else self.tr("no"),
             ]
             for j, text in enumerate(cells):
-                self.table.setItem(i, j, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)  # the whole rule, where the column is too narrow
+                self.table.setItem(i, j, item)
+        self.table.resizeRowsToContents()  # long conditions wrap instead of ending in "…"
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)

@@ -291,7 +291,7 @@
         <translation>ein geschlossenes Ticket kann nicht zurückgestellt werden; zuerst wieder öffnen</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>not a valid tag: {tag}</source>
         <translation>kein gültiges Schlagwort: {tag}</translation>
     </message>
@@ -1899,7 +1899,7 @@ Ordner: {folder}</translation>
         <translation>SLA fällig</translation>
     </message>
     <message>
-        <location line="+246"/>
+        <location line="+256"/>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>
@@ -2073,17 +2073,18 @@ Gruppe: {group}</translation>
     </message>
     <message>
         <location line="+0"/>
+        <location line="+46"/>
         <source>If</source>
         <translation>Wenn</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <location line="+53"/>
+        <location line="-46"/>
+        <location line="+56"/>
         <source>Then</source>
         <translation>Dann</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-56"/>
         <source>Active</source>
         <translation>Aktiv</translation>
     </message>
@@ -2098,66 +2099,66 @@ Gruppe: {group}</translation>
         <translation>Regel &amp;hinzufügen</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>If (all must hold; comma-separate alternatives)</source>
-        <translation>Wenn (alle müssen zutreffen; Alternativen durch Komma trennen)</translation>
-    </message>
-    <message>
-        <location line="-174"/>
-        <location line="+176"/>
+        <location line="-161"/>
+        <location line="+179"/>
         <source>Channel:</source>
         <translation>Kanal:</translation>
     </message>
     <message>
-        <location line="-174"/>
-        <location line="+177"/>
+        <location line="-177"/>
+        <location line="+180"/>
         <source>Priority:</source>
         <translation>Priorität:</translation>
     </message>
     <message>
-        <location line="-176"/>
-        <location line="+177"/>
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Contract level:</source>
         <translation>Vertragsstufe:</translation>
     </message>
     <message>
-        <location line="-174"/>
-        <location line="+177"/>
+        <location line="-177"/>
+        <location line="+180"/>
         <source>Set group:</source>
         <translation>Gruppe setzen:</translation>
     </message>
     <message>
-        <location line="-176"/>
-        <location line="+177"/>
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Set assignee:</source>
         <translation>Bearbeiter setzen:</translation>
     </message>
     <message>
-        <location line="-176"/>
-        <location line="+177"/>
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Set priority:</source>
         <translation>Priorität setzen:</translation>
     </message>
     <message>
-        <location line="-176"/>
-        <location line="+177"/>
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Add tag:</source>
         <translation>Schlagwort hinzufügen:</translation>
     </message>
     <message>
-        <location line="-176"/>
-        <location line="+177"/>
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Set status:</source>
         <translation>Status setzen:</translation>
     </message>
     <message>
-        <location line="-176"/>
-        <location line="+177"/>
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Notify:</source>
         <translation>Benachrichtigen:</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-15"/>
+        <source>All must hold; separate alternatives with commas.</source>
+        <translation>Alle müssen zutreffen; Alternativen durch Komma trennen.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>

@@ -291,7 +291,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>not a valid tag: {tag}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1898,7 +1898,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+246"/>
+        <location line="+256"/>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2071,17 +2071,18 @@ Group: {group}</source>
     </message>
     <message>
         <location line="+0"/>
+        <location line="+46"/>
         <source>If</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
-        <location line="+53"/>
+        <location line="-46"/>
+        <location line="+56"/>
         <source>Then</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-56"/>
         <source>Active</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2096,66 +2097,66 @@ Group: {group}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>If (all must hold; comma-separate alternatives)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-174"/>
-        <location line="+176"/>
+        <location line="-161"/>
+        <location line="+179"/>
         <source>Channel:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-174"/>
-        <location line="+177"/>
+        <location line="-177"/>
+        <location line="+180"/>
         <source>Priority:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-176"/>
-        <location line="+177"/>
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Contract level:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-174"/>
-        <location line="+177"/>
+        <location line="-177"/>
+        <location line="+180"/>
         <source>Set group:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-176"/>
-        <location line="+177"/>
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Set assignee:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-176"/>
-        <location line="+177"/>
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Set priority:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-176"/>
-        <location line="+177"/>
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Add tag:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-176"/>
-        <location line="+177"/>
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Set status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-176"/>
-        <location line="+177"/>
+        <location line="-179"/>
+        <location line="+180"/>
         <source>Notify:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-15"/>
+        <source>All must hold; separate alternatives with commas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>&amp;Name:</source>
         <translation type="unfinished"></translation>
     </message>
