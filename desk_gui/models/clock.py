@@ -128,11 +128,13 @@ class SlaTicketState(Base):
     __table_args__ = (
         Index("ix_sla_tickets_next_due", "next_due_s", "ticket_id"),
         Index("ix_sla_tickets_next_level", "next_level_s"),
-        Index("ix_sla_tickets_open", "open"),
         {"sqlite_with_rowid": False},
     )
 
-    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    # No foreign key to tickets, and no index on `open`: each cost a tenth of a bulk
+    # recompute's writes. These rows are derived, written only for ids just read from
+    # tickets, and tickets are never deleted.
+    ticket_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     ticket_hlc: Mapped[str] = mapped_column(String(40), default="")
     seen_hlc: Mapped[str] = mapped_column(String(40), default="")
     seen_reply_s: Mapped[int | None] = mapped_column(BigInteger)

@@ -128,6 +128,21 @@ class Store:
         with self._writer() as session, session.begin():
             yield session
 
+    @contextmanager
+    def write_attached(self, path: str, schema: str) -> Iterator[Session]:
+        """A write transaction (SQLite) whose connection also sees the database file
+        `path` as `schema`. Detached again on the same connection once the transaction
+        has ended: SQLite refuses to detach a file a transaction has read."""
+        with self._write_engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute(f"ATTACH DATABASE ? AS {schema}", (path,))
+            try:
+                with Session(conn, expire_on_commit=False) as session, session.begin():
+                    yield session
+            finally:
+                raw.execute(f"DETACH DATABASE {schema}")
+
     @property
     def clock(self) -> HybridClock:
         if self._clock is None:

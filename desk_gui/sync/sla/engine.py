@@ -14,10 +14,12 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import itemgetter
 from time import monotonic
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -32,7 +34,7 @@ from .bulk import Bulk, RawId
 from .calendar import from_epoch, to_epoch
 from .config import CalendarCache, SlaConfig, load_config
 from .notify import Hlc
-from .parallel import Prepared, RecomputePool, shareable, still_current
+from .parallel import STAGE, Prepared, RecomputePool, discard, outdated, shareable
 from .recompute import (
     CHUNK,
     chunks,
@@ -44,6 +46,7 @@ from .recompute import (
     recompute,
     rows_for,
     store_rows,
+    store_staged,
 )
 
 log = logging.getLogger(__name__)
@@ -162,16 +165,26 @@ class SlaEngine:
             rules = triggers.load_rules(session)
         now = from_epoch(now_s)
         for part, ready in self._prepared(cfg, ids, now_s):
-            with self.store.write() as session:
-                mine = claim(session, part)
-                ctx = triggers.RuleContext(session, self._hlc, now, rules)
-                report.triggered += triggers.run_for_changes(ctx, mine)
-                if ready is None or not ready.config_matched:
-                    recompute(session, mine, cfg, now_s, mark_seen=True)
-                else:
-                    report.by_workers += _store_prepared(session, cfg, now_s, mine, ready)
-                    report.worker_cpu_s += ready.cpu_s
-                report.recomputed += len(mine)
+            try:
+                with self._write(ready) as session:
+                    mine = claim(session, part)
+                    ctx = triggers.RuleContext(session, self._hlc, now, rules)
+                    report.triggered += triggers.run_for_changes(ctx, mine)
+                    if ready is None or not ready.config_matched:
+                        recompute(session, mine, cfg, now_s, mark_seen=True)
+                    else:
+                        report.by_workers += _store_prepared(session, cfg, now_s, mine, ready)
+                        report.worker_cpu_s += ready.cpu_s
+                    report.recomputed += len(mine)
+            finally:
+                if ready is not None:
+                    discard(ready)
+
+    def _write(self, ready: Prepared | None) -> AbstractContextManager[Session]:
+        """The chunk's write transaction, which sees the worker's staged rows if any."""
+        if ready is not None and ready.staged is not None:
+            return self.store.write_attached(ready.staged, STAGE)
+        return self.store.write()
 
     def _prepared(
         self, cfg: SlaConfig, ids: Sequence[RawId], now_s: int
@@ -182,13 +195,14 @@ class SlaEngine:
         if self.processes < 2 or len(ids) < self.pool_min or not shareable(self.store):
             return ((part, None) for part in parts)
         if self._pool is None:
-            self._pool = RecomputePool(self.processes)
+            self._pool = RecomputePool(self.processes, staging=self.store.dialect == "sqlite")
         return self._pool.prepared(self.store.url, cfg.fingerprint, parts, now_s, mark_seen=True)
 
     def start_pool(self) -> None:
         """Start the worker processes now instead of on the first large recompute."""
         if self.processes >= 2 and shareable(self.store):
-            self._pool = self._pool or RecomputePool(self.processes)
+            staging = self.store.dialect == "sqlite"
+            self._pool = self._pool or RecomputePool(self.processes, staging=staging)
             self._pool.start()
 
     def close(self) -> None:
@@ -253,12 +267,18 @@ def _store_prepared(
     """Write a chunk computed by a worker; its tickets changed since (by the rules just
     run, or by anyone) are computed again here. Returns how many the worker's were."""
     session.flush()  # the rules' changes, for the hlc comparison
-    rows, redo = still_current(session, mine, ready)
+    stale, redo = outdated(session, mine, ready)
+    again: list[tuple[Any, ...]] = []
     if redo:
         with gc_paused():
-            rows += rows_for(session, compute_all(session, redo, cfg, now_s), now_s, True)
-        rows.sort(key=itemgetter(0))
-    store_rows(session, rows, mark_seen=True)
+            again = rows_for(session, compute_all(session, redo, cfg, now_s), now_s, True)
+    if ready.staged is not None:  # SQLite: no lock order to keep
+        store_staged(session, STAGE, stale, mark_seen=True)
+        store_rows(session, again, mark_seen=True)
+    else:
+        skip = set(stale)
+        rows = [r for r in ready.rows if r[0] not in skip] + again
+        store_rows(session, sorted(rows, key=itemgetter(0)), mark_seen=True)
     return len(mine) - len(redo)
 
 

@@ -17,8 +17,11 @@ ledger's unique key keeps it from firing twice).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -33,9 +36,10 @@ from desk_gui.models.store import Store
 
 from .bulk import Bulk, RawId
 from .config import CalendarCache, load_config
-from .recompute import compute_all, gc_paused, rows_for
+from .recompute import changed_since_staged, compute_all, gc_paused, rows_for, stage_rows
 
 AHEAD = 2  # chunks handed out per worker beyond the one being written
+STAGE = "sla_stage"  # the schema name a chunk's staged rows are attached under
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,10 @@ class Prepared:
     hlcs: dict[RawId, str]
     config_matched: bool = True
     cpu_s: float = 0.0  # the worker's CPU time for this chunk
+    # SQLite: rows and hlcs are in this file instead (recompute.stage_rows); `missing`
+    # are the chunk's tickets the worker did not find.
+    staged: str | None = None
+    missing: tuple[RawId, ...] = ()
 
 
 # --- in the worker process ------------------------------------------------------------------
@@ -56,9 +64,15 @@ _calendars = CalendarCache()
 
 
 def prepare(
-    url: str, fingerprint: str, ids: Sequence[RawId], now_s: int, mark_seen: bool
+    url: str,
+    fingerprint: str,
+    ids: Sequence[RawId],
+    now_s: int,
+    mark_seen: bool,
+    stage_dir: str | None = None,
 ) -> Prepared:
-    """Read and compute one chunk on a snapshot of the store (in a worker process)."""
+    """Read and compute one chunk on a snapshot of the store (in a worker process);
+    with `stage_dir` (SQLite), its rows go into a file there."""
     began = time.process_time()
     store = _stores.get(url)
     if store is None:
@@ -73,7 +87,13 @@ def prepare(
         # Freed now, while the collector still waits: else its first run after the
         # batch scans every one of them (a tenth of a recompute's CPU).
         del computed
-    return Prepared(rows, hlcs, cpu_s=time.process_time() - began)
+    if stage_dir is None:
+        return Prepared(rows, hlcs, cpu_s=time.process_time() - began)
+    fd, staged = tempfile.mkstemp(suffix=".sqlite3", dir=stage_dir)
+    os.close(fd)
+    stage_rows(staged, rows, hlcs)
+    missing = tuple(tid for tid in ids if tid not in hlcs)
+    return Prepared([], {}, cpu_s=time.process_time() - began, staged=staged, missing=missing)
 
 
 # --- in the engine ----------------------------------------------------------------------------
@@ -82,10 +102,12 @@ def prepare(
 class RecomputePool:
     """Worker processes for large recomputes, started on first use and kept."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, staging: bool = False) -> None:
         self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
         self.last_used = time.monotonic()
+        self.staging = staging  # SQLite: workers hand over rows in files (Prepared.staged)
+        self._stage_dir: str | None = None
 
     def start(self) -> None:
         if self._pool is None:
@@ -98,11 +120,16 @@ class RecomputePool:
             # chunk of the first recompute.
             for f in [self._pool.submit(os.getpid) for _ in range(self.processes)]:
                 f.result()
+        if self.staging and self._stage_dir is None:
+            self._stage_dir = tempfile.mkdtemp(prefix="desk-sla-")
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+        if self._stage_dir is not None:
+            shutil.rmtree(self._stage_dir, ignore_errors=True)
+            self._stage_dir = None
 
     def prepared(
         self,
@@ -119,7 +146,8 @@ class RecomputePool:
         self.last_used = time.monotonic()
 
         def submit(part: Sequence[RawId]) -> tuple[Sequence[RawId], Future[Prepared]]:
-            return part, pool.submit(prepare, url, fingerprint, part, now_s, mark_seen)
+            job = pool.submit(prepare, url, fingerprint, part, now_s, mark_seen, self._stage_dir)
+            return part, job
 
         todo = iter(parts)
         pending = deque(submit(part) for part in islice(todo, self.processes * AHEAD))
@@ -132,7 +160,20 @@ class RecomputePool:
                 yield part, future.result()
         finally:
             for _, future in pending:
-                future.cancel()
+                if not future.cancel():  # running or done: its file is not wanted
+                    future.add_done_callback(_discard)
+
+
+def _discard(future: Future[Prepared]) -> None:
+    if not future.cancelled() and future.exception() is None:
+        discard(future.result())
+
+
+def discard(prepared: Prepared) -> None:
+    """Remove the chunk's staged file, if it has one."""
+    if prepared.staged is not None:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(prepared.staged)
 
 
 def current_hlcs(session: Session, ids: Sequence[RawId]) -> dict[RawId, str]:
@@ -145,14 +186,18 @@ def current_hlcs(session: Session, ids: Sequence[RawId]) -> dict[RawId, str]:
     return {r[0]: r[1] for r in rows}
 
 
-def still_current(
+def outdated(
     session: Session, mine: Sequence[RawId], prepared: Prepared
-) -> tuple[list[tuple[Any, ...]], list[RawId]]:
-    """The prepared rows still right, and the tickets to recompute here after all."""
+) -> tuple[list[RawId], list[RawId]]:
+    """The tickets whose prepared rows are no longer right (changed or gone since), and
+    those of them to recompute here after all (not gone)."""
+    if prepared.staged is not None:
+        changed = changed_since_staged(session, STAGE)
+        redo = [tid for tid, exists in changed if exists] + list(prepared.missing)
+        return [tid for tid, _ in changed], redo
     now = current_hlcs(session, mine)
-    fresh = {tid for tid in mine if tid in now and prepared.hlcs.get(tid) == now[tid]}
-    rows = [r for r in prepared.rows if r[0] in fresh]
-    return rows, [tid for tid in mine if tid not in fresh and tid in now]
+    stale = [tid for tid in mine if tid not in now or prepared.hlcs.get(tid) != now[tid]]
+    return stale, [tid for tid in stale if tid in now]
 
 
 def shareable(store: Store) -> bool:

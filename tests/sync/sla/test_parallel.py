@@ -4,8 +4,10 @@ and a ticket that changed after a worker read it is computed again from its new 
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from desk_gui.models import SlaTicketState, Ticket
@@ -16,6 +18,7 @@ from desk_gui.sync.sla import parallel
 from desk_gui.sync.sla.calendar import to_epoch
 from desk_gui.sync.sla.config import CalendarCache, load_config
 from desk_gui.sync.sla.engine import POOL_IDLE_S, _store_prepared
+from desk_gui.sync.sla.parallel import STAGE
 from desk_gui.sync.sla.policy import Level
 from desk_gui.sync.sla.recompute import mark_all_stale
 
@@ -66,8 +69,14 @@ def test_worker_processes_compute_what_the_engine_computes_itself(desk: Desk) ->
     engine = desk.engine(processes=2, chunk=4, pool_min=1)
     try:
         report = engine.run_once(now)
+        assert engine._pool is not None
+        stage = engine._pool._stage_dir  # SQLite: where workers staged their rows
+        assert (stage is not None) == (desk.store.dialect == "sqlite")
+        if stage is not None:
+            assert list(Path(stage).iterdir()) == []  # each file removed once written
     finally:
         engine.close()
+    assert stage is None or not Path(stage).exists()
     assert report.recomputed == report.by_workers == len(ids)
     by_workers = states(desk)
     assert set(by_workers) == set(ids)
@@ -78,7 +87,10 @@ def test_worker_processes_compute_what_the_engine_computes_itself(desk: Desk) ->
     assert states(desk) == by_workers
 
 
-def test_a_ticket_changed_after_a_worker_read_it_is_computed_again(lite: Desk) -> None:
+@pytest.mark.parametrize("staged", [False, True], ids=["rows", "staged-file"])
+def test_a_ticket_changed_after_a_worker_read_it_is_computed_again(
+    lite: Desk, tmp_path: Path, staged: bool
+) -> None:
     desk = lite
     policies(desk)
     ids = some_tickets(desk)
@@ -87,12 +99,19 @@ def test_a_ticket_changed_after_a_worker_read_it_is_computed_again(lite: Desk) -
         cfg = load_config(s, CalendarCache())
         raw = [r.hex for r in sorted(ids)]
     # What a worker process runs, here in the test's process on the same snapshot.
-    ready = parallel.prepare(desk.store.url, cfg.fingerprint, raw, now_s, True)
-    assert set(ready.hlcs) == set(raw)
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    stage_dir = str(stage) if staged else None
+    ready = parallel.prepare(desk.store.url, cfg.fingerprint, raw, now_s, True, stage_dir)
+    if staged:
+        assert ready.staged is not None and not ready.rows and not ready.missing
+    else:
+        assert set(ready.hlcs) == set(raw)
     changed = next(t for t in sorted(ids) if t not in ids[::4])  # a normal one
     desk.run(SetPriority(ticket_id=changed, priority=Priority.URGENT), berlin(2026, 6, 10, 11))
 
-    with desk.store.write() as s:
+    write = desk.store.write_attached(ready.staged, STAGE) if ready.staged else desk.store.write()
+    with write as s:
         assert _store_prepared(s, cfg, now_s, raw, ready) == len(ids) - 1
     with desk.store.read() as s:
         ticket = s.get(Ticket, changed)
@@ -103,6 +122,8 @@ def test_a_ticket_changed_after_a_worker_read_it_is_computed_again(lite: Desk) -
         assert state.policy_id == urgent
         assert {c.target_s for c in state.clocks()} <= {HOUR, 2 * HOUR, 8 * HOUR}
     assert set(states(desk)) == set(ids)
+    parallel.discard(ready)
+    assert list(stage.iterdir()) == []
 
 
 def test_a_worker_that_sees_another_configuration_leaves_the_chunk_to_the_engine(
