@@ -82,7 +82,8 @@ def prepare(
         if cfg.fingerprint != fingerprint:  # edited meanwhile: the engine works it itself
             return Prepared([], {}, config_matched=False)
         computed = compute_all(session, ids, cfg, now_s)
-        rows = rows_for(session, computed, now_s, mark_seen)
+        # Staged rows are compared with the stored ones by the engine, in SQL.
+        rows = rows_for(session, computed, now_s, mark_seen, compare=stage_dir is None)
         hlcs = {c.facts.ticket_id: c.facts.hlc for c in computed}
         # Freed now, while the collector still waits: else its first run after the
         # batch scans every one of them (a tenth of a recompute's CPU).

@@ -397,13 +397,18 @@ def _clock_values(c: Computed) -> tuple[Any, ...]:
 
 
 def rows_for(
-    session: Session, computed: Sequence[Computed], now_s: int, mark_seen: bool
+    session: Session,
+    computed: Sequence[Computed],
+    now_s: int,
+    mark_seen: bool,
+    compare: bool = True,
 ) -> list[tuple[Any, ...]]:
-    """The state rows to write for these tickets: those that differ from the stored."""
+    """The state rows to write for these tickets: those that differ from the stored
+    (all of them without `compare`: `store_staged` compares in SQL)."""
     if not computed:
         return []
     db = Bulk(session)
-    stored = _stored(db, [c.facts.ticket_id for c in computed])
+    stored = _stored(db, [c.facts.ticket_id for c in computed]) if compare else {}
     rows: list[tuple[Any, ...]] = []
     # A few policies and calendars serve 100,000 tickets: convert each id once.
     raw: dict[uuid.UUID, RawId] = {}
@@ -476,14 +481,21 @@ def changed_since_staged(session: Session, schema: str) -> list[tuple[RawId, boo
 
 
 def store_staged(session: Session, schema: str, skip: Sequence[RawId], mark_seen: bool) -> None:
-    """Upsert the rows staged by `stage_rows` in the file attached as `schema`, but
-    those of the tickets in `skip`."""
+    """Upsert the rows staged by `stage_rows` in the file attached as `schema` that
+    differ from the stored ones, but those of the tickets in `skip`.
+
+    The comparison runs in SQL: reading the stored rows into Python to compare them
+    there made 3.7 million objects per 100,000 tickets."""
     db = Bulk(session)
-    taken = f"SELECT {', '.join(_COLUMNS)} FROM {schema}.rows WHERE true"
+    compared = [*_COMPARED, *_SEEN] if mark_seen else _COMPARED
+    differs = " OR ".join(f"r.{c} IS NOT s.{c}" for c in compared)
+    taken = (
+        f"SELECT {', '.join('r.' + c for c in _COLUMNS)} FROM {schema}.rows r "
+        f"LEFT JOIN sla_tickets s ON s.ticket_id = r.ticket_id "
+        f"WHERE (s.ticket_id IS NULL OR {differs})"
+    )
     if skip:
-        taken += f" AND ticket_id NOT IN ({db.marks(len(skip))})"
-    # "WHERE true": without a WHERE, SQLite reads the upsert's ON CONFLICT as the
-    # SELECT's join constraint.
+        taken += f" AND r.ticket_id NOT IN ({db.marks(len(skip))})"
     db.execute(_upsert_sql(_updated(mark_seen), taken), list(skip))
 
 

@@ -20,7 +20,14 @@ from desk_gui.sync.sla.config import CalendarCache, load_config
 from desk_gui.sync.sla.engine import POOL_IDLE_S, _store_prepared
 from desk_gui.sync.sla.parallel import STAGE
 from desk_gui.sync.sla.policy import Level
-from desk_gui.sync.sla.recompute import mark_all_stale
+from desk_gui.sync.sla.recompute import (
+    _COLUMNS,
+    compute_all,
+    mark_all_stale,
+    rows_for,
+    stage_rows,
+    store_staged,
+)
 
 from .conftest import HOUR, Desk, berlin
 
@@ -151,3 +158,32 @@ def test_idle_worker_processes_are_stopped(lite: Desk) -> None:
         assert engine._pool is None
     finally:
         engine.close()
+
+
+def test_staged_rows_equal_to_the_stored_ones_are_not_written(lite: Desk, tmp_path: Path) -> None:
+    """The engine compares a worker's staged rows with the stored ones in SQL."""
+    policies(lite)
+    ids = some_tickets(lite)
+    now = berlin(2026, 6, 10, 12)
+    lite.engine(processes=0).run_once(now)
+    now_s = to_epoch(now)
+    with lite.store.read() as s:
+        cfg = load_config(s, CalendarCache())
+        computed = compute_all(s, [t.hex for t in ids], cfg, now_s)
+        rows = rows_for(s, computed, now_s, mark_seen=True, compare=False)
+    assert len(rows) == len(ids)  # every row, though each equals the stored one
+    marker = 999  # computed_s, which is not compared: shows which rows were written
+    rows = [(*r[:-1], marker) for r in rows]
+    changed = rows[3][0]
+    due = _COLUMNS.index("next_due_s")
+    rows[3] = (*rows[3][:due], (rows[3][due] or 0) + 60, *rows[3][due + 1 :])
+    path = str(tmp_path / "staged.sqlite3")
+    stage_rows(path, rows, {c.facts.ticket_id: c.facts.hlc for c in computed})
+
+    with lite.store.write_attached(path, STAGE) as s:
+        store_staged(s, STAGE, [], mark_seen=True)
+    with lite.store.read() as s:
+        written = s.scalars(
+            select(SlaTicketState.ticket_id).where(SlaTicketState.computed_s == marker)
+        ).all()
+    assert [t.hex for t in written] == [changed]
