@@ -92,7 +92,7 @@ def prepare(
         return Prepared(rows, hlcs, cpu_s=time.process_time() - began)
     fd, staged = tempfile.mkstemp(suffix=".sqlite3", dir=stage_dir)
     os.close(fd)
-    stage_rows(staged, rows, hlcs)
+    stage_rows(staged, rows)
     missing = tuple(tid for tid in ids if tid not in hlcs)
     return Prepared([], {}, cpu_s=time.process_time() - began, staged=staged, missing=missing)
 

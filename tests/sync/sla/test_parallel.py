@@ -178,7 +178,7 @@ def test_staged_rows_equal_to_the_stored_ones_are_not_written(lite: Desk, tmp_pa
     due = _COLUMNS.index("next_due_s")
     rows[3] = (*rows[3][:due], (rows[3][due] or 0) + 60, *rows[3][due + 1 :])
     path = str(tmp_path / "staged.sqlite3")
-    stage_rows(path, rows, {c.facts.ticket_id: c.facts.hlc for c in computed})
+    stage_rows(path, rows)
 
     with lite.store.write_attached(path, STAGE) as s:
         store_staged(s, STAGE, [], mark_seen=True)
