@@ -15,6 +15,7 @@ from desk_gui.models.commands import AddMessage, CreateTicket, SetPriority, SetS
 from desk_gui.models.message import MessageKind
 from desk_gui.models.ticket import Priority, Status
 from desk_gui.sync.sla import parallel
+from desk_gui.sync.sla.bulk import Bulk
 from desk_gui.sync.sla.calendar import to_epoch
 from desk_gui.sync.sla.config import CalendarCache, load_config
 from desk_gui.sync.sla.engine import POOL_IDLE_S, _store_prepared
@@ -22,7 +23,9 @@ from desk_gui.sync.sla.parallel import STAGE
 from desk_gui.sync.sla.policy import Level
 from desk_gui.sync.sla.recompute import (
     _COLUMNS,
+    Tickets,
     compute_all,
+    load_facts,
     mark_all_stale,
     rows_for,
     stage_rows,
@@ -187,3 +190,17 @@ def test_staged_rows_equal_to_the_stored_ones_are_not_written(lite: Desk, tmp_pa
             select(SlaTicketState.ticket_id).where(SlaTicketState.computed_s == marker)
         ).all()
     assert [t.hex for t in written] == [changed]
+
+
+def test_facts_of_most_tickets_of_a_range_are_read_as_that_range(desk: Desk) -> None:
+    """A full recompute's chunk is read as an id range; tickets in the range that are
+    not asked for stay out, and every ticket's facts are the ones read one by one."""
+    policies(desk)
+    ids = sorted(t.hex if desk.store.dialect == "sqlite" else t for t in some_tickets(desk))
+    asked = ids[:5] + ids[6:]  # all but one in the middle of the range
+    with desk.store.read() as s:
+        assert Tickets(Bulk(s), asked).span is not None  # the range path, not IN
+        assert Tickets(Bulk(s), ids[::3]).span is None  # sparse: an IN list
+        facts = load_facts(s, asked)
+        one_by_one = {tid: load_facts(s, [tid])[tid] for tid in asked}
+    assert facts == one_by_one
