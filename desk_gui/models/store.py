@@ -129,19 +129,27 @@ class Store:
             yield session
 
     @contextmanager
-    def write_attached(self, path: str, schema: str) -> Iterator[Session]:
+    def write_attached(self, path: str, schema: str, checkpoint: bool = True) -> Iterator[Session]:
         """A write transaction (SQLite) whose connection also sees the database file
         `path` as `schema`. Detached again on the same connection once the transaction
-        has ended: SQLite refuses to detach a file a transaction has read."""
+        has ended: SQLite refuses to detach a file a transaction has read.
+
+        `checkpoint=False`: the commit leaves the log as it is even past its size limit
+        (the caller checkpoints once after a series of such transactions, instead of
+        every few of them copying the same pages back)."""
         with self._write_engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
+            limit = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
             raw.execute(f"ATTACH DATABASE ? AS {schema}", (path,))
+            if not checkpoint:
+                raw.execute("PRAGMA wal_autocheckpoint = 0")
             try:
                 with Session(conn, expire_on_commit=False) as session, session.begin():
                     yield session
             finally:
                 raw.execute(f"DETACH DATABASE {schema}")
+                raw.execute(f"PRAGMA wal_autocheckpoint = {int(limit)}")
 
     @property
     def clock(self) -> HybridClock:

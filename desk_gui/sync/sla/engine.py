@@ -163,27 +163,43 @@ class SlaEngine:
             else:
                 ids = Bulk(session).raw_ids(ids)
             rules = triggers.load_rules(session)
-        now = from_epoch(now_s)
-        for part, ready in self._prepared(cfg, ids, now_s):
-            try:
-                with self._write(ready) as session:
-                    mine = claim(session, part)
-                    ctx = triggers.RuleContext(session, self._hlc, now, rules)
-                    report.triggered += triggers.run_for_changes(ctx, mine)
-                    if ready is None or not ready.config_matched:
-                        recompute(session, mine, cfg, now_s, mark_seen=True)
-                    else:
-                        report.by_workers += _store_prepared(session, cfg, now_s, mine, ready)
-                        report.worker_cpu_s += ready.cpu_s
-                    report.recomputed += len(mine)
-            finally:
-                if ready is not None:
-                    discard(ready)
+        staged = False  # chunks whose commits left checkpointing to the end
+        try:
+            for part, ready in self._prepared(cfg, ids, now_s):
+                staged = staged or (ready is not None and ready.staged is not None)
+                try:
+                    self._refresh_chunk(cfg, now_s, report, rules, part, ready)
+                finally:
+                    if ready is not None:
+                        discard(ready)
+        finally:
+            if staged and self._pool is not None:
+                self._pool.checkpoint_later(self.store.url)
+
+    def _refresh_chunk(
+        self,
+        cfg: SlaConfig,
+        now_s: int,
+        report: SlaReport,
+        rules: list[triggers.RuleSpec],
+        part: Sequence[RawId],
+        ready: Prepared | None,
+    ) -> None:
+        with self._write(ready) as session:
+            mine = claim(session, part)
+            ctx = triggers.RuleContext(session, self._hlc, from_epoch(now_s), rules)
+            report.triggered += triggers.run_for_changes(ctx, mine)
+            if ready is None or not ready.config_matched:
+                recompute(session, mine, cfg, now_s, mark_seen=True)
+            else:
+                report.by_workers += _store_prepared(session, cfg, now_s, mine, ready)
+                report.worker_cpu_s += ready.cpu_s
+            report.recomputed += len(mine)
 
     def _write(self, ready: Prepared | None) -> AbstractContextManager[Session]:
         """The chunk's write transaction, which sees the worker's staged rows if any."""
         if ready is not None and ready.staged is not None:
-            return self.store.write_attached(ready.staged, STAGE)
+            return self.store.write_attached(ready.staged, STAGE, checkpoint=False)
         return self.store.write()
 
     def _prepared(

@@ -18,6 +18,7 @@ ledger's unique key keeps it from firing twice).
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import shutil
@@ -37,6 +38,8 @@ from desk_gui.models.store import Store
 from .bulk import Bulk, RawId
 from .config import CalendarCache, load_config
 from .recompute import changed_since_staged, compute_all, gc_paused, rows_for, stage_rows
+
+log = logging.getLogger(__name__)
 
 AHEAD = 2  # chunks handed out per worker beyond the one being written
 STAGE = "sla_stage"  # the schema name a chunk's staged rows are attached under
@@ -109,6 +112,7 @@ class RecomputePool:
         self.last_used = time.monotonic()
         self.staging = staging  # SQLite: workers hand over rows in files (Prepared.staged)
         self._stage_dir: str | None = None
+        self.last_checkpoint: Future[int] | None = None
 
     def start(self) -> None:
         if self._pool is None:
@@ -131,6 +135,14 @@ class RecomputePool:
         if self._stage_dir is not None:
             shutil.rmtree(self._stage_dir, ignore_errors=True)
             self._stage_dir = None
+
+    def checkpoint_later(self, url: str) -> None:
+        """Checkpoint the store's log on a worker, without waiting: a recompute's
+        transactions leave it to this (`Store.write_attached(checkpoint=False)`), so the
+        tens of megabytes it wrote are copied once, off the engine's path."""
+        if self._pool is not None:
+            self.last_checkpoint = self._pool.submit(checkpoint, url)
+            self.last_checkpoint.add_done_callback(_log_failure)
 
     def prepared(
         self,
@@ -163,6 +175,22 @@ class RecomputePool:
             for _, future in pending:
                 if not future.cancel():  # running or done: its file is not wanted
                     future.add_done_callback(_discard)
+
+
+def checkpoint(url: str) -> int:
+    """Copy the log of a SQLite store back into its file, without waiting for or
+    blocking anyone (PASSIVE); returns the log frames copied."""
+    store = _stores.get(url)
+    if store is None:
+        store = _stores[url] = Store(url)
+    with store.engine.connect() as conn:
+        row = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return 0 if row is None else int(row[2])
+
+
+def _log_failure(future: Future[int]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.warning("checkpoint after a recompute failed: %s", future.exception())
 
 
 def _discard(future: Future[Prepared]) -> None:

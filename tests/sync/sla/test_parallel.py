@@ -204,3 +204,19 @@ def test_facts_of_most_tickets_of_a_range_are_read_as_that_range(desk: Desk) -> 
         facts = load_facts(s, asked)
         one_by_one = {tid: load_facts(s, [tid])[tid] for tid in asked}
     assert facts == one_by_one
+
+
+def test_a_staged_recompute_checkpoints_the_log_once_afterwards_on_a_worker(lite: Desk) -> None:
+    """The chunks' commits leave the log alone; one checkpoint on a worker copies it."""
+    policies(lite)
+    some_tickets(lite)
+    engine = lite.engine(processes=2, chunk=4, pool_min=1)
+    try:
+        engine.run_once(berlin(2026, 6, 10, 12))
+        assert engine._pool is not None and engine._pool.last_checkpoint is not None
+        assert engine._pool.last_checkpoint.result(timeout=60) > 0  # frames copied
+        with lite.store.read() as s:  # the chunks' connection has its limit back
+            limit = s.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+        assert limit == 1000
+    finally:
+        engine.close()
