@@ -192,13 +192,23 @@ class PolicySpec:
     pause_statuses: frozenset[Status]
     # Derived once: the levels of each target in firing order, pause statuses as text.
     levels_by_target: Mapping[SlaTarget, tuple[Level, ...]] = field(init=False, repr=False)
+    # The same with each level's offset for the target's time (computed for every
+    # clock of a recompute otherwise).
+    offsets_by_target: Mapping[SlaTarget, tuple[tuple[Level, int], ...]] = field(
+        init=False, repr=False
+    )
     pause_values: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_target = {
             t: tuple(levels_for(self.levels, t, self.targets.get(t, 1))) for t in SlaTarget
         }
+        offsets = {
+            t: tuple((lv, lv.offset(self.targets.get(t, 1))) for lv in levels)
+            for t, levels in by_target.items()
+        }
         object.__setattr__(self, "levels_by_target", by_target)
+        object.__setattr__(self, "offsets_by_target", offsets)
         object.__setattr__(self, "pause_values", frozenset(s.value for s in self.pause_statuses))
 
     def matches(self, facts: TicketFacts) -> bool:
