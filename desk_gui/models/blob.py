@@ -11,9 +11,10 @@ import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from sqlalchemy import ForeignKey, LargeBinary, String, insert, select
+from sqlalchemy import ForeignKey, LargeBinary, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from . import bulk
 from .base import Base
 
 CHUNK = 1 << 20  # 1 MiB: large enough to be cheap, small enough to keep memory flat
@@ -57,9 +58,12 @@ def put_many(session: Session, blobs: dict[str, bytes]) -> None:
     new = {sha: data for sha, data in blobs.items() if sha not in existing}
     if not new:
         return
-    session.execute(insert(Blob), [{"sha256": s, "size": len(d)} for s, d in new.items()])
-    session.execute(
-        insert(BlobChunk),
+    bulk.insert_rows(
+        session, bulk.table_of(Blob), [{"sha256": s, "size": len(d)} for s, d in new.items()]
+    )
+    bulk.insert_rows(
+        session,
+        bulk.table_of(BlobChunk),
         [
             {"sha256": s, "idx": i, "data": d[start : start + CHUNK]}
             for s, d in new.items()

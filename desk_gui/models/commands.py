@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from . import bulk
@@ -216,10 +216,8 @@ class BatchMemo:
         self.held, self.tickets, self.ticket_tags = [], {}, set()
         # Tables, not entities: the ORM's bulk insert would leave out None values and split
         # the rows into one executemany per run of equal keys.
-        if self.history:
-            session.execute(insert(bulk.table_of(HistoryEntry)), self.history)
-        if self.outbox:
-            session.execute(insert(bulk.table_of(OutboxCommand)), self.outbox)
+        bulk.insert_rows(session, bulk.table_of(HistoryEntry), self.history)
+        bulk.insert_rows(session, bulk.table_of(OutboxCommand), self.outbox)
         self.history, self.outbox = [], []
         self.release(session)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_gui.models import blob, bulk
@@ -205,7 +205,7 @@ class _Batch:
         if self.ledger:
             # The table, not the entity: the ORM's bulk insert leaves out None values and
             # splits the rows into one executemany per run of equal keys (hundreds).
-            self.session.execute(insert(bulk.table_of(InboundMail)), self.ledger)
+            bulk.insert_rows(self.session, bulk.table_of(InboundMail), self.ledger)
 
 
 def ingest_batch(
