@@ -31,7 +31,15 @@ from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
 
-from desk_gui.models import HistoryEntry, Message, SlaPolicy, SlaTarget, Ticket, sla_queries
+from desk_gui.models import (
+    HistoryEntry,
+    Message,
+    SlaPolicy,
+    SlaTarget,
+    Ticket,
+    TriggerEvent,
+    sla_queries,
+)
 from desk_gui.models.message import MessageKind
 from desk_gui.models.store import Store
 from desk_gui.models.ticket import Status
@@ -161,6 +169,18 @@ def _msg(tid: uuid.UUID, kind: MessageKind, at: int) -> dict[str, Any]:
             "hlc": f"{at:013d}-000000-bench"}  # fmt: skip
 
 
+def add_rules(store: Store) -> None:
+    """Rules on every ticket event; "created" ones fire for tickets created from then on."""
+    with store.write() as s:
+        for name, event, conditions, actions in (
+            ("Rechnungen", TriggerEvent.CREATED, {"keywords": ["rechnung"]}, {"priority": "high"}),
+            ("VIP", TriggerEvent.UPDATED, {"tags": ["vip"]}, {"notify": ["group-lead"]}),
+            ("Antwort", TriggerEvent.CUSTOMER_REPLIED, {"priority": ["urgent"]},
+             {"tags": ["antwort"]}),
+        ):  # fmt: skip
+            admin.create_rule(s, store.clock.now, name, event, conditions, actions, created_at=NOW)
+
+
 # --- measuring ---------------------------------------------------------------------------------
 
 
@@ -228,6 +248,8 @@ def main() -> None:
     parser.add_argument("--db", help="an empty database URL, or 'postgresql' for a throwaway "
                         "cluster (default: SQLite in a temp dir)")  # fmt: skip
     parser.add_argument("--storm", action="store_true", help="also time the first full pass")
+    parser.add_argument("--rules", action="store_true",
+                        help="with rules on created / updated / customer replied")  # fmt: skip
     parser.add_argument("--processes", type=int, default=None,
                         help="worker processes for large recomputes (default: one per core; "
                              "0: compute in the engine's process)")  # fmt: skip
@@ -246,6 +268,8 @@ def main() -> None:
     _, seed_s = timed(lambda: seed(store, args.open, args.closed, rng))
     print(f"store {store.dialect}: {args.open:,} open + {args.closed:,} closed tickets "
           f"(seeded in {seed_s:.1f} s)")  # fmt: skip
+    if args.rules:
+        add_rules(store)
 
     engine = SlaEngine(store, processes=args.processes)
     # As in the app, whose engine lives as long as it does: the workers start once.

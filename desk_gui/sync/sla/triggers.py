@@ -22,7 +22,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_gui.models.alert import AlertKind
-from desk_gui.models.clock import SlaTicketState
 from desk_gui.models.commands import (
     Actor,
     AddTag,
@@ -46,7 +45,7 @@ from .bulk import Bulk, RawId
 from .calendar import to_epoch
 from .notify import Hlc, alert, recipients, ticket_title
 from .policy import NOTIFY_ROLES
-from .recompute import insert_for
+from .recompute import Tickets, insert_for
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +242,9 @@ def events_of(
     return out
 
 
+_REPLIED = TriggerEvent.CUSTOMER_REPLIED
+
+
 @dataclass(frozen=True)
 class RuleContext:
     session: Session
@@ -254,26 +256,49 @@ class RuleContext:
 def run_for_changes(ctx: RuleContext, raw_ids: Sequence[RawId]) -> list[TriggerFired]:
     """Evaluate the ticket-event rules for changed tickets (before their state is
     updated, which is what makes these events seen)."""
-    wanted = {TriggerEvent.CREATED, TriggerEvent.UPDATED, TriggerEvent.CUSTOMER_REPLIED}
-    if not any(r.event in wanted for r in ctx.rules) or not raw_ids:
-        return []
-    ids = [Bulk.to_uuid(i) for i in raw_ids]
-    s = SlaTicketState
-    seen = {
-        tid: (h, r)
-        for tid, h, r in ctx.session.execute(
-            select(s.ticket_id, s.seen_hlc, s.seen_reply_s).where(s.ticket_id.in_(ids))
-        )
-    }
     out: list[TriggerFired] = []
-    for tid in ids:
+    for tid, seen_hlc, seen_reply in _with_events(ctx, raw_ids):
         ticket = ctx.session.get(Ticket, tid)
         if ticket is None:
             continue
-        seen_hlc, seen_reply = seen.get(tid, ("", None))
         for event, key in events_of(ticket, seen_hlc, seen_reply):
             out += run_event(ctx, ticket, event, key)
     return out
+
+
+def _with_events(
+    ctx: RuleContext, raw_ids: Sequence[RawId]
+) -> list[tuple[uuid.UUID, str, int | None]]:
+    """The tickets of `raw_ids` (in their order) that may have an event some rule
+    listens to (`events_of` decides), with what was last seen of them.
+
+    Found in SQL: a recompute after a policy change takes every open ticket, nearly
+    none of them with an event, and loading each to ask took 15 s for 100,000."""
+    events = {r.event for r in ctx.rules}
+    created = [r.created_at for r in ctx.rules if r.event is TriggerEvent.CREATED]
+    if not raw_ids or not (created or events & {TriggerEvent.UPDATED, _REPLIED}):
+        return []
+    db = Bulk(ctx.session)
+    among, params = Tickets(db, raw_ids).among("t.id")  # tickets of the range: dropped below
+    unseen, seen = "coalesce(s.seen_hlc, '') = ''", "coalesce(s.seen_hlc, '') <> ''"
+    cases: list[str] = []
+    if created:
+        cases.append(f"({unseen} AND t.created_at >= ?)")
+        params.append(db.timestamp(min(created)))
+    if TriggerEvent.UPDATED in events:
+        cases.append(f"({seen} AND s.seen_hlc <> t.hlc)")
+    if _REPLIED in events:
+        cases.append(f"({seen} AND {db.epoch('t.last_customer_message_at')} > s.seen_reply_s)")
+    found = {
+        tid: (h, r)
+        for tid, h, r in db.fetch(
+            "SELECT t.id, coalesce(s.seen_hlc, ''), s.seen_reply_s FROM tickets t "
+            f"LEFT JOIN sla_tickets s ON s.ticket_id = t.id WHERE {among} "
+            f"AND ({' OR '.join(cases)})",
+            params,
+        )
+    }
+    return [(db.to_uuid(tid), *found[tid]) for tid in raw_ids if tid in found]
 
 
 def run_event(

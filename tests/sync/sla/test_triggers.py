@@ -8,14 +8,18 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from desk_gui.models import Alert, HistoryEntry, Status, Ticket, TriggerEvent, TriggerFiring
 from desk_gui.models.commands import AddMessage, AddTag, CreateTicket, SetPriority
 from desk_gui.models.message import MessageKind
 from desk_gui.models.ticket import Channel, Priority
 from desk_gui.sync.sla import admin
+from desk_gui.sync.sla.calendar import to_epoch
+from desk_gui.sync.sla.config import load_config
+from desk_gui.sync.sla.engine import SlaReport
 from desk_gui.sync.sla.policy import Level
+from desk_gui.sync.sla.recompute import mark_all_stale
 
 from .conftest import HOUR, Desk, berlin, run_engine
 
@@ -139,3 +143,36 @@ def test_rules_are_validated(desk: Desk) -> None:
         with pytest.raises(ValueError, match=message), desk.store.write() as s:
             admin.create_rule(s, desk.hlc, str(uuid.uuid4()), TriggerEvent.CREATED,
                               conditions, actions)  # fmt: skip
+
+
+def test_a_full_recompute_loads_only_the_tickets_with_an_event(desk: Desk) -> None:
+    """After a policy change every open ticket is recomputed; the rules look only at
+    those with an event (loading all of them took 15 s for 100,000)."""
+    rule(desk, "VIP", TriggerEvent.UPDATED, {"tags": ["vip"]}, {"notify": ["group-lead"]})
+    rule(desk, "Antwort", TriggerEvent.CUSTOMER_REPLIED, {}, {"tags": ["antwort"]})
+    ids = [desk.run(CreateTicket(subject=f"Anfrage {i}"), berlin(2026, 6, 8, 9)) for i in range(6)]
+    run_engine(desk, berlin(2026, 6, 8, 9, 1))
+    replied = ids[2]
+    desk.run(AddMessage(ticket_id=replied, kind=MessageKind.INBOUND_MAIL, body_text="Nachtrag"),
+             berlin(2026, 6, 8, 10))  # fmt: skip
+    with desk.store.write() as s:
+        mark_all_stale(s)
+
+    loaded: list[uuid.UUID] = []
+
+    def on_load(target: Ticket, _context: object) -> None:
+        loaded.append(target.id)
+
+    event.listen(Ticket, "load", on_load)
+    try:
+        engine = desk.engine()
+        now = berlin(2026, 6, 8, 10, 1)
+        with desk.store.read() as s:
+            cfg = load_config(s, engine.calendars)
+        report = SlaReport(now)
+        engine.refresh(cfg, to_epoch(now), report, everything=True)
+    finally:
+        event.remove(Ticket, "load", on_load)
+    assert report.recomputed == len(ids)
+    assert [(t.rule, t.ticket_id) for t in report.triggered] == [("Antwort", replied)]
+    assert set(loaded) == {replied}
