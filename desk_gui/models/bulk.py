@@ -1,10 +1,12 @@
 """New rows written set-wise: a few multi-row INSERTs per table instead of a flush each.
 
-A batch (the mail engine's) builds its rows with the same commands as everywhere else,
-as ORM objects that never enter the session; `insert_objects` turns them into column
-values the way a flush would (an attribute left unset or None takes the column's
-default) and inserts them table by table in foreign-key order. `insert_rows` writes
-plain row dicts (history, outbox, the mail ledger, blobs) the same way.
+A batch (the mail engine's) builds its rows with the same commands as everywhere else.
+Where a command makes an ORM object outside a batch, inside one it holds the same
+values as a `NewRow` (building the ORM object, with its instrumentation, cost more than
+writing the row); `insert_objects` turns rows and any ORM objects into column values the
+way a flush would (an attribute left unset or None takes the column's default) and
+inserts them table by table in foreign-key order. `insert_rows` writes plain row dicts
+(history, outbox, the mail ledger, blobs) the same way.
 
 On SQLite the rows go to the session's own DB-API connection as multi-row
 INSERT ... VALUES statements, converted by the columns' own bind processors (the values
@@ -20,7 +22,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sqlalchemy import Column, Table, insert
@@ -73,10 +76,29 @@ def table_of(cls: type) -> Table:
     return _spec(cls)[0]
 
 
+@dataclass(slots=True)
+class NewRow:
+    """A new row held as the keyword arguments its ORM object would be made with."""
+
+    cls: type
+    values: dict[str, Any]
+    # The ORM object made from `values` once a later command of the batch needs one (to
+    # change it like any other): then it, not `values`, is what gets inserted.
+    live: Any = None
+
+    def get(self, attr: str) -> Any:
+        return getattr(self.live, attr) if self.live is not None else self.values.get(attr)
+
+
 def row_of(obj: object) -> dict[str, Any]:
     """The column values a flush would insert for `obj` (defaults filled in)."""
-    _, spec = _spec(type(obj))
-    state = obj.__dict__
+    if isinstance(obj, NewRow):
+        return row_of(obj.live) if obj.live is not None else _row(obj.cls, obj.values)
+    return _row(type(obj), obj.__dict__)
+
+
+def _row(cls: type, state: Mapping[str, Any]) -> dict[str, Any]:
+    _, spec = _spec(cls)
     row = {}
     for attr, key, default in spec:
         value = state.get(attr)
@@ -87,10 +109,11 @@ def row_of(obj: object) -> dict[str, Any]:
 
 
 def insert_objects(session: Session, objects: Iterable[object]) -> None:
-    """Insert new (transient) ORM objects, grouped by table, parents before children."""
+    """Insert new (transient) ORM objects and `NewRow`s, grouped by table, parents before
+    children."""
     by_table: dict[Table, list[dict[str, Any]]] = defaultdict(list)
     for obj in objects:
-        table, _ = _spec(type(obj))
+        table, _ = _spec(obj.cls if isinstance(obj, NewRow) else type(obj))
         by_table[table].append(row_of(obj))
     for table in Base.metadata.sorted_tables:
         if rows := by_table.get(table):

@@ -42,6 +42,7 @@ from .ticket import (
     TicketTag,
     TicketType,
     Watcher,
+    ticket_label,
 )
 
 TICKET_NUMBER_START = 10001
@@ -96,7 +97,13 @@ class Context:
     def ticket(self, ticket_id: uuid.UUID) -> Ticket:
         memo = _memo(self.session)
         held = memo.tickets.get(ticket_id) if memo is not None else None
-        ticket = held or self.session.get(Ticket, ticket_id)
+        if held is not None:
+            # A ticket the batch made is held as plain values until a command changes it.
+            if held.live is None:
+                held.live = Ticket(**held.values)
+            live: Ticket = held.live
+            return live
+        ticket = self.session.get(Ticket, ticket_id)
         if ticket is None:
             raise CommandError(
                 QT_TRANSLATE_NOOP("CommandError", "ticket {ticket} does not exist"),
@@ -105,8 +112,11 @@ class Context:
         return ticket
 
     def record(self, ticket: Ticket, field_name: str, old: object, new: object) -> None:
+        self.record_for(ticket.id, field_name, old, new)
+
+    def record_for(self, ticket_id: uuid.UUID, field_name: str, old: object, new: object) -> None:
         row = {
-            "ticket_id": ticket.id,
+            "ticket_id": ticket_id,
             "agent_id": self.actor.agent_id,
             "actor": self.actor.name,
             "at": self.now,
@@ -149,9 +159,12 @@ class BatchMemo:
     the batch with one UPDATE each; `release` gives back what the batch did not use while
     the transaction still holds the counter row, so numbers stay gapless.
 
-    New rows are held back too (`hold`): the commands build them as ORM objects exactly
-    as they do outside a batch, but instead of a unit-of-work flush per mail `finish`
-    writes them table by table with one executemany each. Nothing in a batch may read
+    New rows are held back too (`hold`): the commands build the same values as outside
+    a batch, but tickets, messages, attachments and ticket tags stay plain values
+    (`_add_new`: an ORM object costs more to build than its row costs to write) and
+    contacts ORM objects; instead of a unit-of-work flush per mail `finish` writes them
+    table by table, set-wise. A held ticket becomes an ORM object only when a later
+    command of the batch changes it (`Context.ticket`). Nothing in a batch may read
     them back through SQL: the lookups a command needs (its ticket, the batch's tags,
     threading by Message-ID and number) go through this memo.
     """
@@ -167,15 +180,16 @@ class BatchMemo:
     history: list[dict[str, Any]] = field(default_factory=list)
     outbox: list[dict[str, Any]] = field(default_factory=list)
     held: list[object] = field(default_factory=list)  # new rows, in creation order
-    tickets: dict[uuid.UUID, Ticket] = field(default_factory=dict)  # held tickets by id
+    tickets: dict[uuid.UUID, bulk.NewRow] = field(default_factory=dict)  # held tickets by id
     ticket_tags: set[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=set)  # held
 
     def hold(self, row: object) -> None:
         self.held.append(row)
-        if isinstance(row, Ticket):
-            self.tickets[row.id] = row
-        elif isinstance(row, TicketTag):
-            self.ticket_tags.add((row.ticket_id, row.tag_id))
+        if isinstance(row, bulk.NewRow):
+            if row.cls is Ticket:
+                self.tickets[row.values["id"]] = row
+            elif row.cls is TicketTag:
+                self.ticket_tags.add((row.values["ticket_id"], row.values["tag_id"]))
 
     def reserve(self, session: Session, name: str, count: int, start: int = 1) -> None:
         first = reserve(session, name, count, start)
@@ -255,6 +269,21 @@ def _add(session: Session, row: object) -> None:
         session.add(row)
     else:
         memo.hold(row)
+
+
+M = TypeVar("M")
+
+
+def _add_new(session: Session, cls: type[M], values: dict[str, Any]) -> M | None:
+    """A new row from the keyword arguments of its ORM object: the object, added to the
+    session; or, in a batch, just the values, held for its set-wise insert (None)."""
+    memo = _memo(session)
+    if memo is None:
+        obj = cls(**values)
+        session.add(obj)
+        return obj
+    memo.hold(bulk.NewRow(cls, values))
+    return None
 
 
 def _text(value: object) -> str | None:
@@ -432,18 +461,22 @@ def _organization_for(session: Session, domain: str, memo: BatchMemo | None) -> 
     return org
 
 
-def new_message(ctx: Context, ticket: Ticket, kind: MessageKind, **values: Any) -> Message:
-    msg = Message(
-        ticket_id=ticket.id,
-        kind=kind,
-        seq=_next_value(ctx.session, "message_seq"),
-        created_at=ctx.now,
-        hlc=ctx.hlc,
-        author_agent_id=ctx.actor.agent_id,
+def new_message(ctx: Context, ticket_id: uuid.UUID, kind: MessageKind, **values: Any) -> uuid.UUID:
+    """A new message in a ticket's thread; returns its id."""
+    row = {
+        "ticket_id": ticket_id,
+        "kind": kind,
+        "seq": _next_value(ctx.session, "message_seq"),
+        "created_at": ctx.now,
+        "hlc": ctx.hlc,
+        "author_agent_id": ctx.actor.agent_id,
         **values,
-    )
-    _add(ctx.session, msg)
-    return msg
+    }
+    if row.get("id") is None:  # set here: a batch holds the values, no flush assigns it
+        row["id"] = uuid.uuid4()
+    _add_new(ctx.session, Message, row)
+    message_id: uuid.UUID = row["id"]
+    return message_id
 
 
 _FIRST_KIND = {
@@ -480,8 +513,13 @@ class CreateTicket(Command):
     def apply(self, ctx: Context) -> uuid.UUID:
         return self.create(ctx)[0]
 
-    def create(self, ctx: Context) -> tuple[uuid.UUID, Message | None]:
-        """The ticket's id and its first message (None when replayed: nothing new)."""
+    def create(
+        self, ctx: Context, message: dict[str, Any] | None = None
+    ) -> tuple[uuid.UUID, uuid.UUID | None]:
+        """The ticket's id and its first message's (None when replayed: nothing new).
+
+        `message`: values of the first message that differ from the ticket's (a mail's
+        headers, its subject as written)."""
         subject = self.subject.strip()
         if not subject:
             raise CommandError(QT_TRANSLATE_NOOP("CommandError", "a ticket needs a subject"))
@@ -490,44 +528,41 @@ class CreateTicket(Command):
             return self.ticket_id, None  # replayed: creation is idempotent by client UUID
         contact = contact_for(ctx, self.from_addr, self.from_name) if self.from_addr else None
         _check_refs(ctx, self.group_id, self.assignee_id)
-        ticket = Ticket(
-            id=self.ticket_id,
-            number=_next_value(ctx.session, "ticket_number", TICKET_NUMBER_START),
-            subject=subject,
-            channel=self.channel,
-            priority=self.priority,
-            type=self.type,
-            category=self.category,
-            group_id=self.group_id,
-            assignee_id=self.assignee_id,
-            parent_id=self.parent_id,
-            contact=contact,
-            contact_id=contact.id if contact else None,
-            organization_id=contact.organization_id if contact else None,
-            status=Status.OPEN if self.assignee_id else Status.NEW,
-            created_at=ctx.now,
-            updated_at=ctx.now,
-            hlc=ctx.hlc,
-            last_customer_message_at=ctx.now,
-        )
-        _add(ctx.session, ticket)
-        if _memo(ctx.session) is None:
+        number = _next_value(ctx.session, "ticket_number", TICKET_NUMBER_START)
+        values = {
+            "id": self.ticket_id,
+            "number": number,
+            "subject": subject,
+            "channel": self.channel,
+            "priority": self.priority,
+            "type": self.type,
+            "category": self.category,
+            "group_id": self.group_id,
+            "assignee_id": self.assignee_id,
+            "parent_id": self.parent_id,
+            "contact_id": contact.id if contact else None,
+            "organization_id": contact.organization_id if contact else None,
+            "status": Status.OPEN if self.assignee_id else Status.NEW,
+            "created_at": ctx.now,
+            "updated_at": ctx.now,
+            "hlc": ctx.hlc,
+            "last_customer_message_at": ctx.now,
+        }
+        if _add_new(ctx.session, Ticket, values) is not None:
             ctx.session.flush()  # messages and history name the ticket only by its id column
         kind = _FIRST_KIND[self.channel]
-        msg = new_message(
-            ctx,
-            ticket,
-            kind,
-            id=self.message_uuid,
-            subject=subject,
-            body_text=self.body,
-            body_html=self.body_html,
-            message_id_header=self.message_id_header,
-            from_addr=contact.primary_address if contact else None,
-            call_outcome=CallOutcome.REACHED if kind is MessageKind.CALL else None,
-        )
-        ctx.record(ticket, "created", None, ticket.label)
-        return ticket.id, msg
+        first = {
+            "id": self.message_uuid,
+            "subject": subject,
+            "body_text": self.body,
+            "body_html": self.body_html,
+            "message_id_header": self.message_id_header,
+            "from_addr": contact.primary_address if contact else None,
+            "call_outcome": CallOutcome.REACHED if kind is MessageKind.CALL else None,
+        }
+        message_id = new_message(ctx, self.ticket_id, kind, **(first | (message or {})))
+        ctx.record_for(self.ticket_id, "created", None, ticket_label(number, self.ticket_id))
+        return self.ticket_id, message_id
 
 
 def _check_refs(ctx: Context, group_id: uuid.UUID | None, agent_id: uuid.UUID | None) -> None:
@@ -586,7 +621,7 @@ class AddMessage(Command):
         ticket = ctx.ticket(self.ticket_id)
         new_message(
             ctx,
-            ticket,
+            ticket.id,
             self.kind,
             id=self.message_uuid,
             body_text=self.body_text,
@@ -624,7 +659,7 @@ class AddNote(Command):
         ticket = ctx.ticket(self.ticket_id)
         new_message(
             ctx,
-            ticket,
+            ticket.id,
             MessageKind.NOTE,
             id=self.message_uuid,
             body_text=self.body,
@@ -650,7 +685,7 @@ class LogCall(Command):
         ticket = ctx.ticket(self.ticket_id)
         new_message(
             ctx,
-            ticket,
+            ticket.id,
             MessageKind.CALL,
             id=self.message_uuid,
             body_text=self.body,
@@ -849,7 +884,7 @@ class AddTag(Command):
         tag = _tag_named(ctx, self.tag, create=True)
         assert tag is not None
         if not _has_tag(ctx, ticket.id, tag.id):
-            _add(ctx.session, TicketTag(ticket_id=ticket.id, tag_id=tag.id))
+            _add_new(ctx.session, TicketTag, {"ticket_id": ticket.id, "tag_id": tag.id})
             ctx.record(ticket, "tag", None, tag.name)
             ctx.touch(ticket)
         return ticket.id

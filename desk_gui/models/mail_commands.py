@@ -18,7 +18,7 @@ from .commands import (
     CommandError,
     Context,
     CreateTicket,
-    _add,
+    _add_new,
     _is_fresh,
     command,
     contact_for,
@@ -60,8 +60,22 @@ class ReceiveMail(Command):
         if not fresh and (existing := ctx.session.get(Message, self.message_uuid)) is not None:
             return existing.ticket_id, existing.id
         sender = _valid_or_none(self.from_addr)
+        message = {
+            "subject": self.subject,
+            "from_addr": sender or self.from_addr,
+            "to_addrs": list(self.to_addrs),
+            "cc_addrs": list(self.cc_addrs),
+            "body_text": self.body_text,
+            "body_html": self.body_html,
+            "message_id_header": self.message_id_header,
+            "in_reply_to": self.in_reply_to,
+            "references": list(self.references),
+            "raw_sha256": self.raw_sha256,
+            "parse_error": self.parse_error,
+            "match_reason": self.match_reason,
+        }
         if self.ticket_id is None:
-            ticket_id, created = CreateTicket(
+            ticket_id, message_id = CreateTicket(
                 subject=self.subject.strip() or "(no subject)",
                 body=self.body_text,
                 body_html=self.body_html,
@@ -73,41 +87,33 @@ class ReceiveMail(Command):
                 message_id_header=self.message_id_header,
                 ticket_id=self.new_ticket_id,
                 message_uuid=self.message_uuid,
-            ).create(ctx)
-            msg = created or ctx.session.get(Message, self.message_uuid)
-            assert msg is not None
+            ).create(ctx, message)
+            assert message_id is not None  # a replayed ticket has its message: returned above
         else:
             ticket = ctx.ticket(self.ticket_id)
             ticket_id = ticket.id
             if sender:
                 contact_for(ctx, sender, self.from_name)  # known: found; unknown: made
-            msg = new_message(ctx, ticket, MessageKind.INBOUND_MAIL, id=self.message_uuid)
+            message_id = new_message(
+                ctx, ticket_id, MessageKind.INBOUND_MAIL, id=self.message_uuid, **message
+            )
             reopen_on_customer_message(ctx, ticket)
             ctx.touch(ticket)
-        msg.subject = self.subject
-        msg.from_addr = sender or self.from_addr
-        msg.to_addrs, msg.cc_addrs = list(self.to_addrs), list(self.cc_addrs)
-        msg.body_text, msg.body_html = self.body_text, self.body_html
-        msg.message_id_header, msg.in_reply_to = self.message_id_header, self.in_reply_to
-        msg.references, msg.raw_sha256 = list(self.references), self.raw_sha256
-        msg.parse_error, msg.match_reason = self.parse_error, self.match_reason
         for a in self.attachments:
-            _add(
-                ctx.session,
-                Attachment(
-                    message_id=msg.id,
-                    blob_sha256=a["blob"],
-                    filename=a["filename"],
-                    content_type=a["content_type"],
-                    size=a["size"],
-                    content_id=a.get("content_id"),
-                    inline=bool(a.get("inline")),
-                    hlc=ctx.hlc,
-                ),
-            )
+            values = {
+                "message_id": message_id,
+                "blob_sha256": a["blob"],
+                "filename": a["filename"],
+                "content_type": a["content_type"],
+                "size": a["size"],
+                "content_id": a.get("content_id"),
+                "inline": bool(a.get("inline")),
+                "hlc": ctx.hlc,
+            }
+            _add_new(ctx.session, Attachment, values)
         for tag in self.tags:
             AddTag(ticket_id=ticket_id, tag=tag).apply(ctx)
-        return ticket_id, msg.id
+        return ticket_id, message_id
 
 
 def _valid_or_none(address: str | None) -> str | None:

@@ -314,9 +314,9 @@ def _queue(
     domain = mail.mailbox.from_addr.rsplit("@", 1)[1]
     msgid = own_message_id(ticket.number, domain, outbound_id)
     in_reply_to, references = _thread_headers(ctx.session, ticket.id)
-    msg = new_message(
+    msg_id = new_message(
         ctx,
-        ticket,
+        ticket.id,
         MessageKind.OUTBOUND_MAIL,
         id=message_uuid,
         from_addr=mail.mailbox.from_addr,
@@ -333,7 +333,7 @@ def _queue(
     for a in mail.attachments:
         ctx.session.add(
             Attachment(
-                message_id=msg.id,
+                message_id=msg_id,
                 blob_sha256=a["blob"],
                 filename=a["filename"],
                 content_type=a["content_type"],
@@ -346,7 +346,7 @@ def _queue(
     ctx.session.add(
         OutboundMail(
             id=outbound_id,
-            message_uuid=msg.id,
+            message_uuid=msg_id,
             ticket_id=ticket.id,
             mailbox_id=mail.mailbox.id,
             kind=mail.kind,
@@ -363,7 +363,7 @@ def _queue(
         )
     )
     ctx.touch(ticket)
-    return QueuedMail(msg.id, outbound_id, msgid)
+    return QueuedMail(msg_id, outbound_id, msgid)
 
 
 def _existing(ctx: Context, message_uuid: uuid.UUID) -> QueuedMail | None:

@@ -136,7 +136,12 @@ class Ticket(Replicated, Base):
 
     @property
     def label(self) -> str:
-        return f"#{self.number}" if self.number is not None else f"~{str(self.id)[:8]}"
+        return ticket_label(self.number, self.id)
+
+
+def ticket_label(number: int | None, ticket_id: uuid.UUID) -> str:
+    """How a ticket is named to people: its number, or a short id before it has one."""
+    return f"#{number}" if number is not None else f"~{str(ticket_id)[:8]}"
 
 
 class Tag(Replicated, Base):

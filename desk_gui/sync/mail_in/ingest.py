@@ -189,7 +189,7 @@ class _Batch:
         ticket_id, message_uuid = run_in(self.session, hlc, cmd, MAIL_ACTOR)
         if self.lookups.known is not None:  # later mails of the batch thread onto this one
             held = self.memo.tickets.get(ticket_id)
-            number = held.number if held is not None else None
+            number = held.get("number") if held is not None else None
             self.lookups.known.learn(cmd.message_id_header, ticket_id, number)
         row.update(ticket_id=ticket_id, message_uuid=message_uuid)
         self.seen[sha] = _Seen(state, ticket_id, message_uuid)
