@@ -196,7 +196,9 @@ def test_facts_of_most_tickets_of_a_range_are_read_as_that_range(desk: Desk) -> 
     """A full recompute's chunk is read as an id range; tickets in the range that are
     not asked for stay out, and every ticket's facts are the ones read one by one."""
     policies(desk)
-    ids = sorted(t.hex if desk.store.dialect == "sqlite" else t for t in some_tickets(desk))
+    tickets = some_tickets(desk)
+    with desk.store.read() as s:
+        ids = Bulk(s).sorted_ids(Bulk(s).raw_ids(tickets))
     asked = ids[:5] + ids[6:]  # all but one in the middle of the range
     with desk.store.read() as s:
         assert Tickets(Bulk(s), asked).span is not None  # the range path, not IN
