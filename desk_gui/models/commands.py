@@ -160,9 +160,9 @@ class BatchMemo:
     the transaction still holds the counter row, so numbers stay gapless.
 
     New rows are held back too (`hold`): the commands build the same values as outside
-    a batch, but tickets, messages, attachments and ticket tags stay plain values
-    (`_add_new`: an ORM object costs more to build than its row costs to write) and
-    contacts ORM objects; instead of a unit-of-work flush per mail `finish` writes them
+    a batch, but tickets, messages, attachments, contacts and their addresses and ticket
+    tags stay plain values (`_add_new`: an ORM object costs more to build than its row
+    costs to write); instead of a unit-of-work flush per mail `finish` writes them
     table by table, set-wise. A held ticket becomes an ORM object only when a later
     command of the batch changes it (`Context.ticket`). Nothing in a batch may read
     them back through SQL: the lookups a command needs (its ticket, the batch's tags,
@@ -170,7 +170,7 @@ class BatchMemo:
     """
 
     fresh: set[uuid.UUID] = field(default_factory=set)
-    contacts: dict[str, Contact] = field(default_factory=dict)
+    contacts: dict[str, ContactRef] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
     organizations: dict[str, Organization | None] = field(default_factory=dict)  # by domain
     absent: set[str] = field(default_factory=set)  # addresses known to have no contact yet
@@ -212,7 +212,7 @@ class BatchMemo:
             .options(selectinload(Contact.addresses))  # primary_address without a query each
         )
         for address, contact in found:
-            self.contacts[address] = contact
+            self.contacts[address] = ContactRef.of(contact)
         self.absent |= wanted - self.contacts.keys()
         # The organizations new contacts join by their mail domain, also with one query.
         domains = {a.rsplit("@", 1)[1] for a in self.absent} - self.organizations.keys()
@@ -260,15 +260,6 @@ def _next_value(session: Session, name: str, start: int = 1) -> int:
 def _is_fresh(session: Session, id_: uuid.UUID) -> bool:
     memo = _memo(session)
     return memo is not None and id_ in memo.fresh
-
-
-def _add(session: Session, row: object) -> None:
-    """A new row: into the session, or held back by a batch for its set-wise insert."""
-    memo = _memo(session)
-    if memo is None:
-        session.add(row)
-    else:
-        memo.hold(row)
 
 
 M = TypeVar("M")
@@ -420,7 +411,20 @@ def find_contact(session: Session, address: str) -> Contact | None:
     )
 
 
-def contact_for(ctx: Context, address: str, name: str | None = None) -> Contact:
+@dataclass(frozen=True, slots=True)
+class ContactRef:
+    """What a command needs of a sender's contact (a batch holds new ones as values)."""
+
+    id: uuid.UUID
+    organization_id: uuid.UUID | None
+    primary_address: str | None
+
+    @classmethod
+    def of(cls, contact: Contact) -> ContactRef:
+        return cls(contact.id, contact.organization_id, contact.primary_address)
+
+
+def contact_for(ctx: Context, address: str, name: str | None = None) -> ContactRef:
     """The contact owning an address; an unknown sender becomes a contact in one step."""
     address = normalize_address(address)
     memo = _memo(ctx.session)
@@ -429,27 +433,24 @@ def contact_for(ctx: Context, address: str, name: str | None = None) -> Contact:
     absent = memo is not None and address in memo.absent
     contact = None if absent else find_contact(ctx.session, address)
     if contact is not None:
+        found = ContactRef.of(contact)
         if memo is not None:
-            memo.contacts[address] = contact
-        return contact
+            memo.contacts[address] = found
+        return found
     org = _organization_for(ctx.session, address.rsplit("@", 1)[1], memo)
     # Ids set here, not by the insert's defaults: a batch writes the rows without the ORM,
     # so the ticket and the address name the contact by its id column.
-    contact = Contact(
-        id=uuid.uuid4(),
-        name=name or address.split("@", 1)[0],
-        organization_id=org.id if org else None,
-        hlc=ctx.hlc,
-    )
-    row = ContactAddress(id=uuid.uuid4(), contact_id=contact.id, address=address, hlc=ctx.hlc)
-    contact.addresses.append(row)
-    _add(ctx.session, contact)
-    _add(ctx.session, row)
+    made = ContactRef(uuid.uuid4(), org.id if org else None, address)
+    name = name or address.split("@", 1)[0]
+    values = {"id": made.id, "name": name, "organization_id": made.organization_id}
+    _add_new(ctx.session, Contact, values | {"hlc": ctx.hlc})
+    values = {"id": uuid.uuid4(), "contact_id": made.id, "address": address}
+    _add_new(ctx.session, ContactAddress, values | {"hlc": ctx.hlc})
     if memo is None:
         ctx.session.flush()
     else:  # a batch finds it in the memo; its `finish` writes it before its ticket
-        memo.contacts[address] = contact
-    return contact
+        memo.contacts[address] = made
+    return made
 
 
 def _organization_for(session: Session, domain: str, memo: BatchMemo | None) -> Organization | None:
