@@ -72,15 +72,34 @@ def _batches(uids: Sequence[int], size: int) -> Iterator[list[int]]:
         yield list(uids[start : start + size])
 
 
+def _sizes(client: IMAPClient, uids: list[int]) -> dict[int, int]:
+    """Upper bounds of the mails' sizes: a full batch of mails no larger than
+    BATCH_BYTES / BATCH fits the cap, so only the larger ones (few: one SEARCH finds
+    them) need their RFC822.SIZE. A size FETCH of every mail cost the engine a
+    thirtieth of its CPU."""
+    share = BATCH_BYTES // BATCH
+    if share and uids:
+        # A range keeps the command short; only our UIDs count in the answer.
+        found = client.search(["UID", f"{uids[0]}:{uids[-1]}", "LARGER", str(share)])
+        larger = sorted(set(uids).intersection(found))
+    else:
+        larger = uids
+    sizes = dict.fromkeys(uids, share)
+    fetched = client.fetch(larger, ["RFC822.SIZE"]) if larger else {}
+    for uid in larger:
+        size = fetched.get(uid, {}).get(b"RFC822.SIZE")
+        sizes[uid] = size if isinstance(size, int) else 0  # expunged meanwhile
+    return sizes
+
+
 def _split_big(client: IMAPClient, uids: list[int]) -> Iterator[tuple[list[int], int | None]]:
     """(small UIDs of at most BATCH_BYTES, then one big UID or None), in UID order: the
     cursor must never pass a mail that is not committed yet."""
-    sizes = client.fetch(uids, ["RFC822.SIZE"])
+    sizes = _sizes(client, uids)
     small: list[int] = []
     held = 0
     for uid in uids:
-        size = sizes.get(uid, {}).get(b"RFC822.SIZE")
-        size = size if isinstance(size, int) else 0
+        size = sizes[uid]
         if size > BIG_MAIL:
             yield small, uid
             small, held = [], 0

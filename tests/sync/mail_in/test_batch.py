@@ -275,13 +275,21 @@ def test_a_batch_reads_per_batch_not_per_mail(store: Store) -> None:
 
 
 class _Sizes:
-    """Answers FETCH RFC822.SIZE like IMAPClient, from a table."""
+    """Answers FETCH RFC822.SIZE and SEARCH UID a:b LARGER n like IMAPClient, from a
+    table; remembers which UIDs it was asked the size of."""
 
     def __init__(self, sizes: dict[int, int]) -> None:
         self.sizes = sizes
+        self.asked: list[int] = []
 
     def fetch(self, uids: list[int], _items: list[str]) -> dict[int, dict[bytes, int]]:
+        self.asked += uids
         return {u: {b"RFC822.SIZE": self.sizes[u]} for u in uids}
+
+    def search(self, criteria: list[str]) -> list[int]:
+        assert criteria[0] == "UID" and criteria[2] == "LARGER"
+        first, last = map(int, criteria[1].split(":"))
+        return [u for u, n in self.sizes.items() if first <= u <= last and n > int(criteria[3])]
 
 
 def test_fetch_batches_cut_by_bytes_and_around_big_mails(monkeypatch: Any) -> None:
@@ -291,3 +299,15 @@ def test_fetch_batches_cut_by_bytes_and_around_big_mails(monkeypatch: Any) -> No
     parts = list(worker._split_big(_Sizes(sizes), list(sizes)))  # type: ignore[arg-type]
     # In UID order; a small batch never exceeds the cap unless one mail alone does.
     assert parts == [([1, 2], None), ([3], 4), ([5], None), ([6], None), ([7], None)]
+
+
+def test_only_mails_larger_than_a_batch_share_are_asked_their_size(monkeypatch: Any) -> None:
+    monkeypatch.setattr(worker, "BATCH", 4)
+    monkeypatch.setattr(worker, "BATCH_BYTES", 400)  # a share of 100 bytes a mail
+    monkeypatch.setattr(worker, "BIG_MAIL", 1000)
+    sizes = {1: 90, 2: 100, 3: 350, 4: 20, 5: 5000, 6: 100}
+    client = _Sizes(sizes)
+    parts = list(worker._split_big(client, list(sizes)))  # type: ignore[arg-type]
+    assert client.asked == [3, 5]
+    # A small mail counts as its share (100): 4 (20 bytes) no longer fits beside 3.
+    assert parts == [([1, 2], None), ([3], None), ([4], 5), ([6], None)]
