@@ -270,6 +270,11 @@ def main() -> None:
           f"(seeded in {seed_s:.1f} s)")  # fmt: skip
     if args.rules:
         add_rules(store)
+    if store.dialect == "postgresql":
+        # A live database has statistics (autovacuum analyzes after bulk changes); right
+        # after the seed PostgreSQL would plan on empty ones and scan whole tables.
+        with store.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
 
     engine = SlaEngine(store, processes=args.processes)
     # As in the app, whose engine lives as long as it does: the workers start once.
