@@ -153,14 +153,22 @@ def claim(session: Session, ids: Sequence[RawId]) -> list[RawId]:
     if not is_postgres(session) or not ids:
         return list(ids)
     db = Bulk(session)
-    among, params = db.among("ticket_id", ids)
-    existing = {r[0] for r in db.fetch(f"SELECT ticket_id FROM sla_tickets WHERE {among}", params)}
+    wanted = set(ids)
+    scope, scope_params = Tickets(db, ids).among("ticket_id")
+    existing = {
+        r[0]
+        for r in db.fetch(f"SELECT ticket_id FROM sla_tickets WHERE {scope}", scope_params)
+        if r[0] in wanted
+    }
+    if not existing:  # nothing to lock (never computed): a first recompute
+        return db.sorted_ids(ids)
+    among, params = db.among("ticket_id", sorted(existing))
     locked = db.fetch(
         f"SELECT ticket_id FROM sla_tickets WHERE {among} "
         "ORDER BY ticket_id FOR UPDATE SKIP LOCKED",
         params,
     )
-    return db.sorted_ids({r[0] for r in locked} | (set(ids) - existing))
+    return db.sorted_ids({r[0] for r in locked} | (wanted - existing))
 
 
 # --- facts ----------------------------------------------------------------------------------
