@@ -210,16 +210,18 @@ class SlaEngine:
         parts = list(chunks(ids, self.chunk))
         if self.processes < 2 or len(ids) < self.pool_min or not shareable(self.store):
             return ((part, None) for part in parts)
-        if self._pool is None:
-            self._pool = RecomputePool(self.processes, staging=self.store.dialect == "sqlite")
-        return self._pool.prepared(self.store.url, cfg.fingerprint, parts, now_s, mark_seen=True)
+        pool = self._pool = self._pool or self._new_pool()
+        return pool.prepared(self.store.url, cfg.fingerprint, parts, now_s, mark_seen=True)
 
     def start_pool(self) -> None:
         """Start the worker processes now instead of on the first large recompute."""
         if self.processes >= 2 and shareable(self.store):
-            staging = self.store.dialect == "sqlite"
-            self._pool = self._pool or RecomputePool(self.processes, staging=staging)
+            self._pool = self._pool or self._new_pool()
             self._pool.start()
+
+    def _new_pool(self) -> RecomputePool:
+        # SQLite: workers hand their rows over in files (see parallel.py).
+        return RecomputePool(self.processes, staging=self.store.dialect == "sqlite")
 
     def close(self) -> None:
         """Stop the worker processes, if any were started."""
