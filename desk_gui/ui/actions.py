@@ -14,11 +14,9 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
+
 CTX = "Actions"
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # lupdate looks for this name
-    return text
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,10 @@ from desk_gui.models import (
     TicketType,
 )
 from desk_gui.models.commands import CommandError, Phrase
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 
 CTX = "Labels"
 E = TypeVar("E", bound=Enum)
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
-    """Mark a string for lupdate; it is translated later, where it is shown."""
-    return text
 
 
 STATUS: dict[Status, str] = {

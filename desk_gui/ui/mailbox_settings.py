@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_gui.models import views
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.mailbox import Security
 from desk_gui.models.store import Store
 from desk_gui.sync.facade import Desk
@@ -54,10 +55,6 @@ from .tasks import Tasks
 T = TypeVar("T")
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # lupdate looks for this name
-    return text
 
 
 SECURITY = {

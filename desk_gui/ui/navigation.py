@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from desk_gui.models import OPEN_STATUSES, queries, sla_list
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.queries import TicketFilter
 from desk_gui.models.views import Directory
 from desk_gui.sync.facade import Desk, TicketChange
@@ -23,10 +24,6 @@ from .tasks import Tasks
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 OPEN = frozenset(OPEN_STATUSES)
 COUNT_DELAY_MS = 400
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # lupdate looks for this name
-    return text
 
 
 TITLES = {

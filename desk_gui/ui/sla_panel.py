@@ -15,6 +15,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.sla import SlaTarget
 from desk_gui.sync.facade import Desk
 from desk_gui.sync.sla.status import TargetStatus, TicketSla, ticket_sla
@@ -30,10 +31,6 @@ COLORS = {
     "met": "#757575",
     "paused": "#757575",
 }
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # lupdate looks for this name
-    return text
 
 
 TARGETS = {

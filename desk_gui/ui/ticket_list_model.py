@@ -28,6 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from desk_gui.models import Priority, Status, sla_list
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.queries import TicketFilter, TicketRow
 from desk_gui.sync.facade import Desk, TicketChange
 
@@ -49,10 +50,6 @@ class Column(enum.IntEnum):
     SENDER = 4
     CHANGED = 5
     DUE = 6  # the next SLA due time
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # lupdate looks for this name
-    return text
 
 
 HEADERS = {

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.party import Agent, ContractLevel, Group
 from desk_gui.models.store import Store
 from desk_gui.models.ticket import Channel, Priority, Status
@@ -43,10 +44,6 @@ from . import labels
 from .tasks import Tasks
 
 CTX = "TriggerSettings"
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # Qt's name: lupdate reads it
-    return text
 
 
 EVENTS: dict[TriggerEvent, str] = {
