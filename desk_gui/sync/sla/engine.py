@@ -54,6 +54,9 @@ log = logging.getLogger(__name__)
 FINGERPRINT_KEY = "sla.config_fingerprint"
 BATCH = 200
 POOL_MIN = 3 * CHUNK  # tickets: below, starting on the worker processes does not pay
+# Tickets per chunk for the workers: their transaction only takes the staged rows, so it
+# may be larger than one that computes inside; a chunk costs each side a fixed ~10 ms.
+POOL_CHUNK = 2 * CHUNK
 # Large recomputes are rare (a policy or calendar changed): the workers' memory is given
 # back when none came for this long.
 POOL_IDLE_S = 15 * 60
@@ -90,11 +93,13 @@ class SlaEngine:
         batch: int = BATCH,
         processes: int | None = None,
         pool_min: int = POOL_MIN,
+        pool_chunk: int = POOL_CHUNK,
     ) -> None:
         self.store = store
         self.holder = holder or default_holder()
         self.late_after_s = int(late_after.total_seconds())
-        self.chunk = chunk
+        self.chunk = chunk  # tickets per transaction computed in this process
+        self.pool_chunk = pool_chunk
         self.batch = batch  # tickets per transaction when firing, assigning, resuming
         # Worker processes reading and computing large recomputes (< 2: none).
         self.processes = (os.cpu_count() or 1) if processes is None else processes
@@ -207,10 +212,10 @@ class SlaEngine:
     ) -> Iterable[tuple[Sequence[RawId], Prepared | None]]:
         """The chunks to work, each with its rows computed ahead by the worker
         processes (large recomputes) or with None (computed in the transaction)."""
-        parts = list(chunks(ids, self.chunk))
         if self.processes < 2 or len(ids) < self.pool_min or not shareable(self.store):
-            return ((part, None) for part in parts)
+            return ((part, None) for part in chunks(ids, self.chunk))
         pool = self._pool = self._pool or self._new_pool()
+        parts = list(chunks(ids, self.pool_chunk))
         return pool.prepared(self.store.url, cfg.fingerprint, parts, now_s, mark_seen=True)
 
     def start_pool(self) -> None:

@@ -76,7 +76,7 @@ def test_worker_processes_compute_what_the_engine_computes_itself(desk: Desk) ->
     policies(desk)
     ids = some_tickets(desk)
     now = berlin(2026, 6, 10, 12)
-    engine = desk.engine(processes=2, chunk=4, pool_min=1)
+    engine = desk.engine(processes=2, pool_chunk=4, pool_min=1)
     try:
         report = engine.run_once(now)
         assert engine._pool is not None
@@ -149,7 +149,7 @@ def test_idle_worker_processes_are_stopped(lite: Desk) -> None:
     """A large recompute is rare: the workers' memory goes back after a quiet while."""
     policies(lite)
     some_tickets(lite)
-    engine = lite.engine(processes=2, chunk=4, pool_min=1)
+    engine = lite.engine(processes=2, pool_chunk=4, pool_min=1)
     try:
         engine.run_once(berlin(2026, 6, 10, 12))
         pool = engine._pool
@@ -212,7 +212,7 @@ def test_a_staged_recompute_checkpoints_the_log_once_afterwards_on_a_worker(lite
     """The chunks' commits leave the log alone; one checkpoint on a worker copies it."""
     policies(lite)
     some_tickets(lite)
-    engine = lite.engine(processes=2, chunk=4, pool_min=1)
+    engine = lite.engine(processes=2, pool_chunk=4, pool_min=1)
     try:
         engine.run_once(berlin(2026, 6, 10, 12))
         assert engine._pool is not None and engine._pool.last_checkpoint is not None
