@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from . import bulk
 from .base import utcnow
 from .history import HistoryEntry
+from .i18n import QT_TRANSLATE_NOOP
 from .message import CallOutcome, Message, MessageKind
 from .meta import Counter, next_value, reserve
 from .outbox import OutboxCommand
@@ -47,11 +48,6 @@ from .ticket import (
 
 TICKET_NUMBER_START = 10001
 _ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate reads
-    """Marks `text` for the UI's translation catalog; no Qt here, just the text."""
-    return text
 
 
 class Phrase(str):

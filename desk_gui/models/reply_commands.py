@@ -20,7 +20,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .commands import (
-    QT_TRANSLATE_NOOP,
     Command,
     CommandError,
     Context,
@@ -30,6 +29,7 @@ from .commands import (
     new_message,
     normalize_address,
 )
+from .i18n import QT_TRANSLATE_NOOP
 from .inbound import InboundMail
 from .mailbox import Mailbox
 from .message import Attachment, Message, MessageKind

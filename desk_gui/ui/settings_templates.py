@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk_gui.models.commands import QT_TRANSLATE_NOOP, CommandError
+from desk_gui.models.commands import CommandError
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.party import Agent, Group
 from desk_gui.models.reply_commands import RemoveTemplate, SaveTemplate
 from desk_gui.models.store import Store

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from desk_gui.models.absence import AbsencePeriod, AssignMode, GroupRouting
 from desk_gui.models.alert import AlertKind
-from desk_gui.models.commands import QT_TRANSLATE_NOOP, Actor, Assign, CommandError, run_in
+from desk_gui.models.commands import Actor, Assign, CommandError, run_in
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.party import Agent
 from desk_gui.models.ticket import OPEN_STATUSES, Priority, Status, Ticket
 
