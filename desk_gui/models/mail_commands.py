@@ -25,7 +25,7 @@ from .commands import (
     new_message,
     reopen_on_customer_message,
 )
-from .message import Attachment, Message, MessageKind
+from .message import Attachment, Message, MessageKind, attachment_values
 from .party import Agent
 from .ticket import Channel, Priority
 
@@ -100,17 +100,7 @@ class ReceiveMail(Command):
             reopen_on_customer_message(ctx, ticket)
             ctx.touch(ticket)
         for a in self.attachments:
-            values = {
-                "message_id": message_id,
-                "blob_sha256": a["blob"],
-                "filename": a["filename"],
-                "content_type": a["content_type"],
-                "size": a["size"],
-                "content_id": a.get("content_id"),
-                "inline": bool(a.get("inline")),
-                "hlc": ctx.hlc,
-            }
-            _add_new(ctx.session, Attachment, values)
+            _add_new(ctx.session, Attachment, attachment_values(message_id, a, ctx.hlc))
         for tag in self.tags:
             AddTag(ticket_id=ticket_id, tag=tag).apply(ctx)
         return ticket_id, message_id

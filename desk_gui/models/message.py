@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -83,3 +85,18 @@ class Attachment(Replicated, Base):
     inline: Mapped[bool] = mapped_column(default=False)
 
     message: Mapped[Message] = relationship(back_populates="attachments")
+
+
+def attachment_values(message_id: uuid.UUID, file: Mapping[str, Any], hlc: str) -> dict[str, Any]:
+    """The attachments row of a file as commands carry it (a stored blob with its
+    file name, content type and size; content_id and inline for images shown in place)."""
+    return {
+        "message_id": message_id,
+        "blob_sha256": file["blob"],
+        "filename": file["filename"],
+        "content_type": file["content_type"],
+        "size": file["size"],
+        "content_id": file.get("content_id"),
+        "inline": bool(file.get("inline")),
+        "hlc": hlc,
+    }

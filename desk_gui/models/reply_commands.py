@@ -32,7 +32,7 @@ from .commands import (
 from .i18n import QT_TRANSLATE_NOOP
 from .inbound import InboundMail
 from .mailbox import Mailbox
-from .message import Attachment, Message, MessageKind
+from .message import Attachment, Message, MessageKind, attachment_values
 from .outbound import (
     Notification,
     NotificationReason,
@@ -331,18 +331,7 @@ def _queue(
     )
     ctx.session.flush()
     for a in mail.attachments:
-        ctx.session.add(
-            Attachment(
-                message_id=msg_id,
-                blob_sha256=a["blob"],
-                filename=a["filename"],
-                content_type=a["content_type"],
-                size=a["size"],
-                content_id=a.get("content_id"),
-                inline=bool(a.get("inline")),
-                hlc=ctx.hlc,
-            )
-        )
+        ctx.session.add(Attachment(**attachment_values(msg_id, a, ctx.hlc)))
     ctx.session.add(
         OutboundMail(
             id=outbound_id,
