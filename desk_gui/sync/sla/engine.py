@@ -13,7 +13,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -40,6 +40,7 @@ from .recompute import (
     chunks,
     claim,
     compute_all,
+    dirty_split,
     dirty_tickets,
     gc_paused,
     mark_all_stale,
@@ -162,15 +163,18 @@ class SlaEngine:
         """Trigger rules and clocks for the tickets that changed since last seen: all of
         them (a full scan), those updated from `since` on, or just `ids`; `everything`
         after policies or calendars changed."""
+        rest: Callable[[Session], list[RawId]] | None = None
         with self.store.read() as session:
-            if ids is None:
-                ids = dirty_tickets(session, now_s, since, everything)
-            else:
+            if ids is not None:
                 ids = Bulk(session).raw_ids(ids)
+            elif since is not None:
+                ids = dirty_tickets(session, now_s, since)
+            else:  # a full scan: its open tickets first, the others found meanwhile
+                ids, rest = dirty_split(session, now_s, everything)
             rules = triggers.load_rules(session)
         staged = False  # chunks whose commits left checkpointing to the end
         try:
-            for part, ready in self._prepared(cfg, ids, now_s):
+            for part, ready in self._prepared(cfg, ids, rest, now_s):
                 staged = staged or (ready is not None and ready.staged is not None)
                 try:
                     self._refresh_chunk(cfg, now_s, report, rules, part, ready)
@@ -208,15 +212,30 @@ class SlaEngine:
         return self.store.write()
 
     def _prepared(
-        self, cfg: SlaConfig, ids: Sequence[RawId], now_s: int
+        self,
+        cfg: SlaConfig,
+        ids: Sequence[RawId],
+        rest: Callable[[Session], list[RawId]] | None,
+        now_s: int,
     ) -> Iterable[tuple[Sequence[RawId], Prepared | None]]:
-        """The chunks to work, each with its rows computed ahead by the worker
-        processes (large recomputes) or with None (computed in the transaction)."""
+        """The chunks to work (of `ids`, then of what `rest` finds), each with its rows
+        computed ahead by the worker processes (large recomputes) or with None
+        (computed in the transaction)."""
         if self.processes < 2 or len(ids) < self.pool_min or not shareable(self.store):
-            return ((part, None) for part in chunks(ids, self.chunk))
+            return ((part, None) for part in self._parts(ids, rest, self.chunk))
         pool = self._pool = self._pool or self._new_pool()
-        parts = list(chunks(ids, self.pool_chunk))
+        parts = self._parts(ids, rest, self.pool_chunk)
         return pool.prepared(self.store.url, cfg.fingerprint, parts, now_s, mark_seen=True)
+
+    def _parts(
+        self, ids: Sequence[RawId], rest: Callable[[Session], list[RawId]] | None, size: int
+    ) -> Iterator[list[RawId]]:
+        # Taken one by one between the chunks' transactions, never inside one.
+        yield from chunks(ids, size)
+        if rest is not None:
+            with self.store.read() as session:
+                others = rest(session)
+            yield from chunks(others, size)
 
     def start_pool(self) -> None:
         """Start the worker processes now instead of on the first large recompute."""

@@ -29,7 +29,7 @@ import shutil
 import tempfile
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
@@ -152,7 +152,7 @@ class RecomputePool:
         self,
         url: str,
         fingerprint: str,
-        parts: Sequence[Sequence[RawId]],
+        parts: Iterable[Sequence[RawId]],
         now_s: int,
         mark_seen: bool,
     ) -> Iterator[tuple[Sequence[RawId], Prepared]]:

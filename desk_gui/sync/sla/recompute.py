@@ -22,7 +22,7 @@ import gc
 import sqlite3
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -92,6 +92,10 @@ def insert_for(session: Session) -> Any:
 # --- which tickets ------------------------------------------------------------------------
 
 
+_CHANGED = "(s.ticket_id IS NULL OR s.ticket_hlc <> t.hlc OR s.seen_hlc <> t.hlc OR s.stale)"
+_SCAN = f"SELECT t.id FROM tickets t LEFT JOIN sla_tickets s ON s.ticket_id = t.id WHERE {_CHANGED}"
+
+
 def dirty_tickets(
     session: Session, now_s: int, since: datetime | None = None, everything: bool = False
 ) -> list[RawId]:
@@ -106,36 +110,54 @@ def dirty_tickets(
     when last seen, without comparing each with its state.
     """
     db = Bulk(session)
-    changed = "(s.ticket_id IS NULL OR s.ticket_hlc <> t.hlc OR s.seen_hlc <> t.hlc OR s.stale)"
-    base = (
-        f"SELECT t.id FROM tickets t LEFT JOIN sla_tickets s ON s.ticket_id = t.id WHERE {changed}"
-    )
     if since is not None:
         return db.sorted_ids(
-            r[0] for r in db.fetch(f"{base} AND t.updated_at >= ?", [db.timestamp(since)])
+            r[0] for r in db.fetch(f"{_SCAN} AND t.updated_at >= ?", [db.timestamp(since)])
         )
-    # Three narrow queries rather than one OR: each can walk its own index.
+    first, rest = dirty_split(session, now_s, everything)
+    return db.sorted_ids([*first, *rest(session)])
+
+
+def dirty_split(
+    session: Session, now_s: int, everything: bool = False
+) -> tuple[list[RawId], Callable[[Session], list[RawId]]]:
+    """A full scan (see `dirty_tickets`) in two parts: the open tickets, in ticket
+    order, and a function that finds the others (left open since last seen, never seen
+    and changed lately) in a later transaction. The engine hands out the first part's
+    chunks at once and looks for the rest while the workers compute them: the scan
+    would otherwise keep both cores idle for a tenth of a large recompute.
+
+    Three narrow queries rather than one OR: each can walk its own index."""
+    db = Bulk(session)
     open_now = f"status IN ({db.marks(len(_OPEN))})"
     if everything:
-        found = {r[0] for r in db.fetch(f"SELECT id FROM tickets WHERE {open_now}", _OPEN)}
+        rows = db.fetch(f"SELECT id FROM tickets WHERE {open_now}", _OPEN)
     else:
-        found = {r[0] for r in db.fetch(f"{base} AND t.{open_now}", _OPEN)}
-    recent = from_epoch(now_s - int(RECENT.total_seconds()))
-    found.update(
-        r[0]
-        for r in db.fetch(
-            f"{base} AND s.ticket_id IS NULL AND t.updated_at >= ?", [db.timestamp(recent)]
-        )
-    )
-    if everything:
-        was_open = db.fetch("SELECT ticket_id FROM sla_tickets WHERE open")
-    else:
-        was_open = db.fetch(
-            "SELECT s.ticket_id FROM sla_tickets s JOIN tickets t ON t.id = s.ticket_id "
-            f"WHERE s.open AND {changed}"
-        )
-    found.update(r[0] for r in was_open)
-    return db.sorted_ids(found)
+        rows = db.fetch(f"{_SCAN} AND t.{open_now}", _OPEN)
+    first = db.sorted_ids(r[0] for r in rows)
+    taken = set(first)
+
+    def rest(later: Session) -> list[RawId]:
+        db = Bulk(later)
+        recent = from_epoch(now_s - int(RECENT.total_seconds()))
+        found = {
+            r[0]
+            for r in db.fetch(
+                f"{_SCAN} AND s.ticket_id IS NULL AND t.updated_at >= ?",
+                [db.timestamp(recent)],
+            )
+        }
+        if everything:
+            was_open = db.fetch("SELECT ticket_id FROM sla_tickets WHERE open")
+        else:
+            was_open = db.fetch(
+                "SELECT s.ticket_id FROM sla_tickets s JOIN tickets t ON t.id = s.ticket_id "
+                f"WHERE s.open AND {_CHANGED}"
+            )
+        found.update(r[0] for r in was_open)
+        return db.sorted_ids(found - taken)
+
+    return first, rest
 
 
 def mark_all_stale(session: Session) -> None:

@@ -276,17 +276,17 @@ def test_a_configuration_change_takes_the_shortcut_in_the_engine(
     """run_once passes `everything` on to the scan after a fingerprint change only."""
     desk.policy("Standard", first=4 * HOUR)
     desk.run(CreateTicket(subject="offen"), berlin(2026, 6, 8, 9))
-    seen: list[bool] = []
-    real = engine_module.dirty_tickets
+    seen: list[bool] = []  # `everything` of each full scan
+    real = engine_module.dirty_split
 
     def recording(*args: Any, **kw: Any) -> Any:
-        seen.append(bool(args[3] if len(args) > 3 else kw.get("everything", False)))
+        seen.append(bool(args[2] if len(args) > 2 else kw.get("everything", False)))
         return real(*args, **kw)
 
-    monkeypatch.setattr(engine_module, "dirty_tickets", recording)
+    monkeypatch.setattr(engine_module, "dirty_split", recording)
     engine = desk.engine()
     engine.run_once(berlin(2026, 6, 8, 9, 5))  # the first pass: config new to the store
     desk.policy("Gold", first=HOUR, match={"priority": ["high"]}, position=1)
     engine.run_once(berlin(2026, 6, 8, 9, 10))  # changed
-    engine.run_once(berlin(2026, 6, 8, 9, 15))  # unchanged: incremental
-    assert seen[:2] == [True, True] and seen[2:] == [False]
+    engine.run_once(berlin(2026, 6, 8, 9, 15))  # unchanged: incremental, no full scan
+    assert seen == [True, True]
