@@ -182,7 +182,9 @@ class SlaEngine:
                     if ready is not None:
                         discard(ready)
         finally:
-            if staged and self._pool is not None:
+            if self._pool is not None and self._pool.broken:
+                self.close()  # fresh worker processes for the next large recompute
+            elif staged and self._pool is not None:
                 self._pool.checkpoint_later(self.store.url)
 
     def _refresh_chunk(

@@ -117,6 +117,7 @@ class RecomputePool:
         self.staging = staging  # SQLite: workers hand over rows in files (Prepared.staged)
         self._stage_dir: str | None = None
         self.last_checkpoint: Future[int] | None = None
+        self.broken = False  # a worker failed: start afresh next time
 
     def start(self) -> None:
         if self._pool is None:
@@ -140,6 +141,14 @@ class RecomputePool:
             shutil.rmtree(self._stage_dir, ignore_errors=True)
             self._stage_dir = None
 
+    def _result(self, future: Future[Prepared]) -> Prepared | None:
+        try:
+            return future.result()
+        except Exception as exc:
+            log.warning("a recompute worker failed, the engine computes its chunk: %r", exc)
+            self.broken = True
+            return None
+
     def checkpoint_later(self, url: str) -> None:
         """Checkpoint the store's log on a worker, without waiting: a recompute's
         transactions leave it to this (`Store.write_attached(checkpoint=False)`), so the
@@ -155,15 +164,23 @@ class RecomputePool:
         parts: Iterable[Sequence[RawId]],
         now_s: int,
         mark_seen: bool,
-    ) -> Iterator[tuple[Sequence[RawId], Prepared]]:
-        """Each chunk with its prepared rows, in order, with a few chunks in flight."""
+    ) -> Iterator[tuple[Sequence[RawId], Prepared | None]]:
+        """Each chunk with its prepared rows, in order, with a few chunks in flight; None
+        for a chunk a worker failed on (the engine computes it itself, slower but the
+        same), after which the pool counts as `broken`."""
         self.start()
         assert self._pool is not None
         pool = self._pool
         self.last_used = time.monotonic()
 
         def submit(part: Sequence[RawId]) -> tuple[Sequence[RawId], Future[Prepared]]:
-            job = pool.submit(prepare, url, fingerprint, part, now_s, mark_seen, self._stage_dir)
+            try:
+                job = pool.submit(
+                    prepare, url, fingerprint, part, now_s, mark_seen, self._stage_dir
+                )
+            except Exception as exc:  # the pool broke (a worker died): this chunk fails too
+                job = Future()
+                job.set_exception(exc)
             return part, job
 
         todo = iter(parts)
@@ -174,7 +191,7 @@ class RecomputePool:
                 nxt = next(todo, None)
                 if nxt is not None:
                     pending.append(submit(nxt))
-                yield part, future.result()
+                yield part, self._result(future)
         finally:
             for _, future in pending:
                 if not future.cancel():  # running or done: its file is not wanted

@@ -3,6 +3,7 @@ and a ticket that changed after a worker read it is computed again from its new 
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from desk_gui.sync.sla import parallel
 from desk_gui.sync.sla.bulk import Bulk
 from desk_gui.sync.sla.calendar import to_epoch
 from desk_gui.sync.sla.config import CalendarCache, load_config
-from desk_gui.sync.sla.engine import POOL_IDLE_S, _store_prepared
+from desk_gui.sync.sla.engine import POOL_IDLE_S, SlaReport, _store_prepared
 from desk_gui.sync.sla.parallel import STAGE
 from desk_gui.sync.sla.policy import Level
 from desk_gui.sync.sla.recompute import (
@@ -222,3 +223,28 @@ def test_a_staged_recompute_checkpoints_the_log_once_afterwards_on_a_worker(lite
         assert limit == 1000
     finally:
         engine.close()
+
+
+def test_a_chunk_a_worker_fails_on_is_computed_by_the_engine(lite: Desk) -> None:
+    """A worker that cannot stage its rows (here: its directory is gone) fails its
+    chunks; the engine computes them itself and starts fresh workers next time."""
+    policies(lite)
+    ids = some_tickets(lite)
+    now = berlin(2026, 6, 10, 12)
+    engine = lite.engine(processes=2, pool_chunk=4, pool_min=1)
+    try:
+        engine.start_pool()
+        assert engine._pool is not None and engine._pool._stage_dir is not None
+        shutil.rmtree(engine._pool._stage_dir)
+        report = engine.run_once(now)
+        assert report.recomputed == len(ids) and report.by_workers == 0
+        assert engine._pool is None  # closed: the next large recompute starts afresh
+        by_engine = states(lite)
+        with lite.store.read() as s:
+            cfg = load_config(s, engine.calendars)
+        again = SlaReport(now)  # fresh workers, all well
+        engine.refresh(cfg, to_epoch(now), again, everything=True)
+        assert again.by_workers == again.recomputed > 0  # the open ones
+    finally:
+        engine.close()
+    assert states(lite) == by_engine
