@@ -140,16 +140,18 @@ class Store:
         with self._write_engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
-            limit = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
             raw.execute(f"ATTACH DATABASE ? AS {schema}", (path,))
+            limit = None
             if not checkpoint:
+                limit = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
                 raw.execute("PRAGMA wal_autocheckpoint = 0")
             try:
                 with Session(conn, expire_on_commit=False) as session, session.begin():
                     yield session
             finally:
                 raw.execute(f"DETACH DATABASE {schema}")
-                raw.execute(f"PRAGMA wal_autocheckpoint = {int(limit)}")
+                if limit is not None:  # the connection goes back to the pool as it came
+                    raw.execute(f"PRAGMA wal_autocheckpoint = {int(limit)}")
 
     @property
     def clock(self) -> HybridClock:

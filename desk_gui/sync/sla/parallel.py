@@ -70,6 +70,14 @@ _stores: dict[str, Store] = {}
 _calendars = CalendarCache()
 
 
+def _store(url: str) -> Store:
+    """This worker's store for `url`, opened once and kept with the process."""
+    store = _stores.get(url)
+    if store is None:
+        store = _stores[url] = Store(url)
+    return store
+
+
 def prepare(
     url: str,
     fingerprint: str,
@@ -81,10 +89,7 @@ def prepare(
     """Read and compute one chunk on a snapshot of the store (in a worker process);
     with `stage_dir` (SQLite), its rows go into a file there."""
     began = time.process_time()
-    store = _stores.get(url)
-    if store is None:
-        store = _stores[url] = Store(url)
-    with store.read() as session, gc_paused():
+    with _store(url).read() as session, gc_paused():
         cfg = load_config(session, _calendars)
         if cfg.fingerprint != fingerprint:  # edited meanwhile: the engine works it itself
             return Prepared([], {}, config_matched=False)
@@ -201,10 +206,7 @@ class RecomputePool:
 def checkpoint(url: str) -> int:
     """Copy the log of a SQLite store back into its file, without waiting for or
     blocking anyone (PASSIVE); returns the log frames copied."""
-    store = _stores.get(url)
-    if store is None:
-        store = _stores[url] = Store(url)
-    with store.engine.connect() as conn:
+    with _store(url).engine.connect() as conn:
         row = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     return 0 if row is None else int(row[2])
 
