@@ -24,6 +24,7 @@ from .commands import (
     CommandError,
     Context,
     Phrase,
+    _add_new,
     _set_status,
     command,
     new_message,
@@ -331,7 +332,7 @@ def _queue(
     )
     ctx.session.flush()
     for a in mail.attachments:
-        ctx.session.add(Attachment(**attachment_values(msg_id, a, ctx.hlc)))
+        _add_new(ctx.session, Attachment, attachment_values(msg_id, a, ctx.hlc))
     ctx.session.add(
         OutboundMail(
             id=outbound_id,
