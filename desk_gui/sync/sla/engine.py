@@ -199,11 +199,14 @@ class SlaEngine:
         with self._write(ready) as session:
             mine = claim(session, part)
             ctx = triggers.RuleContext(session, self._hlc, from_epoch(now_s), rules)
-            report.triggered += triggers.run_for_changes(ctx, mine)
+            fired = triggers.run_for_changes(ctx, mine)
+            report.triggered += fired
             if ready is None or not ready.config_matched:
                 recompute(session, mine, cfg, now_s, mark_seen=True)
             else:
-                report.by_workers += _store_prepared(session, cfg, now_s, mine, ready)
+                db = Bulk(session)
+                touched = {db.raw_id(f.ticket_id) for f in fired}
+                report.by_workers += _store_prepared(session, cfg, now_s, mine, ready, touched)
                 report.worker_cpu_s += ready.cpu_s
             report.recomputed += len(mine)
 
@@ -315,12 +318,18 @@ class SlaEngine:
 
 
 def _store_prepared(
-    session: Session, cfg: SlaConfig, now_s: int, mine: Sequence[RawId], ready: Prepared
+    session: Session,
+    cfg: SlaConfig,
+    now_s: int,
+    mine: Sequence[RawId],
+    ready: Prepared,
+    touched: Iterable[RawId] = (),
 ) -> int:
-    """Write a chunk computed by a worker; its tickets changed since (by the rules just
-    run, or by anyone) are computed again here. Returns how many the worker's were."""
+    """Write a chunk computed by a worker; its tickets changed since (those the rules just
+    run fired on, `touched`, or by anyone) are computed again here. Returns how many the
+    worker's were."""
     session.flush()  # the rules' changes, for the hlc comparison
-    stale, redo = outdated(session, mine, ready)
+    stale, redo = outdated(session, mine, ready, touched)
     again: list[tuple[Any, ...]] = []
     if redo:
         with gc_paused():

@@ -521,17 +521,28 @@ def stage_rows(path: str, rows: Sequence[tuple[Any, ...]]) -> None:
         con.close()
 
 
-def changed_since_staged(session: Session, schema: str) -> list[tuple[RawId, bool]]:
-    """The staged tickets whose hlc is no longer the one their rows were computed from
-    (compared in SQL: usually none, and no id is turned into a Python string), each
-    with whether it still exists."""
-    return [
-        (tid, now is not None)
-        for tid, now in Bulk(session).fetch(
-            f"SELECT r.ticket_id, t.id FROM {schema}.rows r "
-            "LEFT JOIN tickets t ON t.id = r.ticket_id WHERE t.hlc IS NOT r.ticket_hlc"
-        )
-    ]
+def newest_update(session: Session) -> Any:
+    """The latest `updated_at` of any ticket in this transaction's snapshot (the column's
+    raw value, for `updated_since`); None when there are no tickets."""
+    return Bulk(session).fetch("SELECT max(updated_at) FROM tickets")[0][0]
+
+
+def updated_since(session: Session, since: Any) -> dict[RawId, str]:
+    """The tickets updated at or after `since` (a value of `newest_update`; None: all of
+    them), with their hlc: one index range, usually a handful of rows."""
+    db = Bulk(session)
+    if since is None:
+        return dict(db.fetch("SELECT id, hlc FROM tickets"))
+    return dict(db.fetch("SELECT id, hlc FROM tickets WHERE updated_at >= ?", [since]))
+
+
+def staged_hlcs(session: Session, schema: str, ids: Sequence[RawId]) -> dict[RawId, str]:
+    """The hlc the staged rows of these tickets were computed from."""
+    if not ids:
+        return {}
+    db = Bulk(session)
+    among, params = db.among("ticket_id", ids)
+    return dict(db.fetch(f"SELECT ticket_id, ticket_hlc FROM {schema}.rows WHERE {among}", params))
 
 
 def store_staged(session: Session, schema: str, skip: Sequence[RawId], mark_seen: bool) -> None:

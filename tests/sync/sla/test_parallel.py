@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from desk_gui.models import SlaTicketState, Ticket
+from desk_gui.models import SlaPolicy, SlaTicketState, Ticket, TriggerEvent
 from desk_gui.models.commands import AddMessage, CreateTicket, SetPriority, SetStatus
 from desk_gui.models.message import MessageKind
 from desk_gui.models.ticket import Priority, Status
-from desk_gui.sync.sla import parallel
+from desk_gui.sync.sla import admin, parallel
 from desk_gui.sync.sla.bulk import Bulk
 from desk_gui.sync.sla.calendar import to_epoch
 from desk_gui.sync.sla.config import CalendarCache, load_config
@@ -33,7 +33,7 @@ from desk_gui.sync.sla.recompute import (
     store_staged,
 )
 
-from .conftest import HOUR, Desk, berlin
+from .conftest import HOUR, Desk, berlin, run_engine
 
 
 def states(desk: Desk) -> dict[uuid.UUID, tuple[Any, ...]]:
@@ -135,6 +135,37 @@ def test_a_ticket_changed_after_a_worker_read_it_is_computed_again(
     assert set(states(desk)) == set(ids)
     parallel.discard(ready)
     assert list(stage.iterdir()) == []
+
+
+def test_what_the_rules_change_is_computed_again_in_the_same_transaction(desk: Desk) -> None:
+    """The workers computed the chunk before the engine's rules ran on it: a ticket a rule
+    changed is computed again from its new facts even when the change's time is older
+    than the newest update the workers saw (a clock behind), and its own change is no
+    "update" for the next pass."""
+    policies(desk)
+    ids = some_tickets(desk)
+    with desk.store.write() as s:
+        admin.create_rule(s, desk.hlc, "Dringend", TriggerEvent.CREATED,
+                          {"keywords": ["anfrage 7"]}, {"priority": "urgent"},
+                          created_at=berlin(2026, 5, 1))  # fmt: skip
+    desk.clock.now = berlin(2026, 6, 1)  # the time the rule's change is stamped with
+    engine = desk.engine(processes=2, pool_chunk=4, pool_min=1)
+    try:
+        report = engine.run_once(berlin(2026, 6, 10, 12))
+    finally:
+        engine.close()
+    target = ids[7]
+    assert [(t.rule, t.ticket_id) for t in report.triggered] == [("Dringend", target)]
+    assert report.recomputed == len(ids) and report.by_workers == len(ids) - 1
+    with desk.store.read() as s:
+        ticket = s.get(Ticket, target)
+        state = s.get(SlaTicketState, target)
+        urgent = s.scalar(select(SlaPolicy.id).where(SlaPolicy.name == "Urgent"))
+        assert ticket is not None and state is not None
+        assert ticket.priority is Priority.URGENT and state.policy_id == urgent
+        assert state.ticket_hlc == state.seen_hlc == ticket.hlc
+    again = run_engine(desk, berlin(2026, 6, 10, 12, 1))
+    assert again.triggered == [] and again.recomputed == 0
 
 
 def test_a_worker_that_sees_another_configuration_leaves_the_chunk_to_the_engine(
