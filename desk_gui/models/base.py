@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Enum, MetaData, String, TypeDecorator, Uuid
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 # Stable constraint names so Alembic batch mode on SQLite can find them again.
 NAMING = {
@@ -26,11 +29,29 @@ NAMING = {
 }
 
 
+class _SQLiteDateTime(sqlite.DATETIME):
+    """SQLite's DATETIME, its text written by `datetime.isoformat`: the same text as
+    SQLAlchemy's own format string ("2026-11-23 03:04:05.000006") at about half the
+    cost, which counts where rows are written by the thousand (~95,000 values per 10,000
+    received mails)."""
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], str | None]:
+        def process(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat(" ", "microseconds")
+
+        return process
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on every backend (SQLite forgets the zone otherwise)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return _SQLiteDateTime()  # type: ignore[no-untyped-call]  # (SQLAlchemy untyped)
+        return super().load_dialect_impl(dialect)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
