@@ -45,8 +45,8 @@ class Bulk:
 
     def epoch(self, column: str) -> str:
         """SQL for the whole UTC epoch seconds of a UTCDateTime column."""
-        if self.pg:
-            return f"CAST(floor(extract(epoch FROM {column})) AS BIGINT)"
+        if self.pg:  # date_part's double precision: cheaper than extract's numeric
+            return f"CAST(floor(date_part('epoch', {column})) AS BIGINT)"
         if _UNIXEPOCH:  # half the cost of strftime + CAST; both floor the fraction
             return f"unixepoch({column})"
         return f"CAST(strftime('%s', {column}) AS INTEGER)"

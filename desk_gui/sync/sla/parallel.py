@@ -8,7 +8,8 @@ worker also hands its rows to SQLite itself, into a file of its own (binding 39 
 a row was a third of the writer's time), and the engine takes them with one INSERT ...
 SELECT that compares them with the stored rows as it goes; the chunks' commits leave
 the log to one checkpoint afterwards, on a worker. On PostgreSQL the rows come back
-pickled and the engine stages them with COPY.
+pickled and the engine stages them with COPY; there too the upsert skips rows equal
+to the stored ones.
 
 What a worker computed may be stale by the time it is written: a trigger rule or a
 desktop changed the ticket meanwhile. Inside its write transaction the engine computes
@@ -111,8 +112,8 @@ def prepare(
         if cfg.fingerprint != fingerprint:  # edited meanwhile: the engine works it itself
             return Prepared([], {}, config_matched=False)
         computed = compute_all(session, ids, cfg, now_s)
-        # Staged rows are compared with the stored ones by the engine, in SQL.
-        rows = rows_for(session, computed, now_s, mark_seen, compare=stage_dir is None)
+        # Compared with the stored ones by the engine's upsert, in SQL.
+        rows = rows_for(session, computed, now_s, mark_seen, compare=False)
         hlcs = {c.facts.ticket_id: c.facts.hlc for c in computed}
         # Freed now, while the collector still waits: else its first run after the
         # batch scans every one of them (a tenth of a recompute's CPU).
