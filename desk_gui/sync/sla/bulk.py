@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from psycopg.types.string import TextLoader
+from sqlalchemy import BigInteger, Boolean, Column, Integer, Table, Uuid
 from sqlalchemy.orm import Session
 
 RawId = Any  # str: 32 hex digits (SQLite) or the canonical text (PostgreSQL)
@@ -85,26 +86,35 @@ class Bulk:
         finally:
             cur.close()
 
-    def stage(self, like: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-        """PostgreSQL: rows COPYed into an empty temporary table shaped like `like`, for
-        one set-based statement to take them from. Per-row statements through psycopg
-        cost ~30 µs a row on the client, arrays of parameters more (their text format is
-        escaped in Python); COPY formats rows in C. Returns the table's name."""
+    def stage(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+        """PostgreSQL: rows COPYed into an empty temporary table, for one set-based
+        statement to take them from; returns a SELECT of `columns` from it, typed as
+        `table`'s, in the order of the first column.
+
+        Per-row statements through psycopg cost ~30 µs a row on the client, arrays of
+        parameters more (their text format is escaped in Python); COPY formats rows in
+        C. Binary COPY, because the server's parsing of text COPY was a fifth of its
+        time in a large recompute; UUIDs travel as raw ids, text, and are cast back in
+        the SELECT."""
         assert self.pg
-        name = f"staged_{like}"
+        name = f"staged_{table.name}"
+        types = [_copy_type(table.c[c]) for c in columns]
         cur = self.dbapi.cursor()
         try:
             cur.execute(
                 f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} "
-                f"(LIKE {like} INCLUDING DEFAULTS) ON COMMIT DROP"
+                f"({', '.join(f'{c} {t}' for c, t in zip(columns, types, strict=True))}) "
+                "ON COMMIT DROP"
             )
             cur.execute(f"DELETE FROM {name}")
-            with cur.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
+            with cur.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
         finally:
             cur.close()
-        return name
+        typed = [f"CAST({c} AS uuid) AS {c}" if _is_uuid(table.c[c]) else c for c in columns]
+        return f"SELECT {', '.join(typed)} FROM {name} ORDER BY 1"
 
     def many(self, text: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -131,3 +141,19 @@ class Bulk:
         """Raw ids in the database's order: text of fixed width (hyphens in the same
         places) sorts as the 128-bit numbers do."""
         return sorted(ids)
+
+
+def _copy_type(column: Column[Any]) -> str:
+    """The type a column's values travel as in a binary COPY (UUIDs as raw ids: text)."""
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return "bool"
+    if isinstance(kind, BigInteger):  # before Integer: it is one
+        return "int8"
+    if isinstance(kind, Integer):
+        return "int4"
+    return "text"
+
+
+def _is_uuid(column: Column[Any]) -> bool:
+    return isinstance(column.type, Uuid)

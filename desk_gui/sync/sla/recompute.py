@@ -496,8 +496,7 @@ def store_rows(session: Session, rows: Sequence[tuple[Any, ...]], mark_seen: boo
         return
     db = Bulk(session)
     if db.pg:
-        staged = db.stage("sla_tickets", _COLUMNS, rows)
-        taken = f"SELECT {', '.join(_COLUMNS)} FROM {staged} ORDER BY ticket_id"
+        taken = db.stage(STATES, _COLUMNS, rows)
         db.execute(f"{_upsert_sql(_updated(mark_seen), taken)} WHERE {_differs(db, mark_seen)}")
     else:
         db.many(_UPSERT[mark_seen], rows)
