@@ -40,6 +40,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -62,6 +63,7 @@ log = logging.getLogger(__name__)
 
 AHEAD = 2  # chunks handed out per worker beyond the one being written
 STAGE = "sla_stage"  # the schema name a chunk's staged rows are attached under
+STAGE_PREFIX = "desk-sla-"  # staging directories: desk-sla-<engine pid>-<random>
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ class RecomputePool:
             for f in [self._pool.submit(os.getpid) for _ in range(self.processes)]:
                 f.result()
         if self.staging and self._stage_dir is None:
-            self._stage_dir = tempfile.mkdtemp(prefix="desk-sla-")
+            remove_orphaned_stages()
+            self._stage_dir = tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-")
 
     def close(self) -> None:
         if self._pool is not None:
@@ -221,6 +224,29 @@ class RecomputePool:
             for _, future in pending:
                 if not future.cancel():  # running or done: its file is not wanted
                     future.add_done_callback(_discard)
+
+
+def remove_orphaned_stages(parent: str | None = None) -> list[str]:
+    """Remove the staging directories of engines that are gone (killed: a closed pool
+    removes its own); returns them. Named by the engine's process id: a directory whose
+    process still runs, or runs again under a reused id, is left alone."""
+    removed: list[str] = []
+    for path in Path(parent or tempfile.gettempdir()).glob(f"{STAGE_PREFIX}*-*"):
+        pid = path.name[len(STAGE_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(str(path))
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def checkpoint(url: str) -> int:

@@ -3,7 +3,9 @@ and a ticket that changed after a worker read it is computed again from its new 
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 from typing import Any
@@ -279,3 +281,18 @@ def test_a_chunk_a_worker_fails_on_is_computed_by_the_engine(lite: Desk) -> None
     finally:
         engine.close()
     assert states(lite) == by_engine
+
+
+def test_staging_directories_of_killed_engines_are_removed(tmp_path: Path) -> None:
+    """A killed engine leaves its staging directory behind; the next pool start removes
+    it, but not the directory of an engine that still runs."""
+    child = subprocess.Popen(["true"])  # a process id that has ended
+    child.wait()
+    dead = tmp_path / f"{parallel.STAGE_PREFIX}{child.pid}-abc"
+    alive = tmp_path / f"{parallel.STAGE_PREFIX}{os.getpid()}-def"
+    other = tmp_path / "desk-something-else"
+    for d in (dead, alive, other):
+        d.mkdir()
+        (d / "chunk.sqlite3").write_bytes(b"")
+    assert parallel.remove_orphaned_stages(str(tmp_path)) == [str(dead)]
+    assert not dead.exists() and alive.exists() and other.exists()
