@@ -13,7 +13,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,7 +34,15 @@ from .bulk import Bulk, RawId
 from .calendar import from_epoch, to_epoch
 from .config import CalendarCache, SlaConfig, load_config
 from .notify import Hlc
-from .parallel import STAGE, Prepared, RecomputePool, discard, outdated, shareable
+from .parallel import (
+    STAGE,
+    Prepared,
+    RecomputePool,
+    discard,
+    outdated,
+    recently_updated,
+    shareable,
+)
 from .recompute import (
     CHUNK,
     chunks,
@@ -174,7 +182,7 @@ class SlaEngine:
             rules = triggers.load_rules(session)
         staged = False  # chunks whose commits left checkpointing to the end
         try:
-            for part, ready in self._prepared(cfg, ids, rest, now_s):
+            for part, ready in self._prepared(cfg, ids, rest, now_s, bool(rules)):
                 staged = staged or (ready is not None and ready.staged is not None)
                 try:
                     self._refresh_chunk(cfg, now_s, report, rules, part, ready)
@@ -199,14 +207,19 @@ class SlaEngine:
         with self._write(ready) as session:
             mine = claim(session, part)
             ctx = triggers.RuleContext(session, self._hlc, from_epoch(now_s), rules)
-            fired = triggers.run_for_changes(ctx, mine)
+            if ready is not None and not ready.config_matched:
+                ready = None  # computed on another configuration: worked here instead
+            recent = {} if ready is None else recently_updated(session, mine, ready)
+            fired = triggers.run_for_changes(ctx, _may_have_events(mine, ready, recent))
             report.triggered += fired
-            if ready is None or not ready.config_matched:
+            if ready is None:
                 recompute(session, mine, cfg, now_s, mark_seen=True)
             else:
                 db = Bulk(session)
                 touched = {db.raw_id(f.ticket_id) for f in fired}
-                report.by_workers += _store_prepared(session, cfg, now_s, mine, ready, touched)
+                report.by_workers += _store_prepared(
+                    session, cfg, now_s, mine, ready, touched, recent
+                )
                 report.worker_cpu_s += ready.cpu_s
             report.recomputed += len(mine)
 
@@ -222,15 +235,19 @@ class SlaEngine:
         ids: Sequence[RawId],
         rest: Callable[[Session], list[RawId]] | None,
         now_s: int,
+        rules: bool,
     ) -> Iterable[tuple[Sequence[RawId], Prepared | None]]:
         """The chunks to work (of `ids`, then of what `rest` finds), each with its rows
         computed ahead by the worker processes (large recomputes) or with None
-        (computed in the transaction)."""
+        (computed in the transaction); with `rules`, the workers also tell which
+        tickets changed since last seen."""
         if self.processes < 2 or len(ids) < self.pool_min or not shareable(self.store):
             return ((part, None) for part in self._parts(ids, rest, self.chunk))
         pool = self._pool = self._pool or self._new_pool()
         parts = self._parts(ids, rest, self.pool_chunk)
-        return pool.prepared(self.store.url, cfg.fingerprint, parts, now_s, mark_seen=True)
+        return pool.prepared(
+            self.store.url, cfg.fingerprint, parts, now_s, mark_seen=True, unseen=rules
+        )
 
     def _parts(
         self, ids: Sequence[RawId], rest: Callable[[Session], list[RawId]] | None, size: int
@@ -324,12 +341,15 @@ def _store_prepared(
     mine: Sequence[RawId],
     ready: Prepared,
     touched: Iterable[RawId] = (),
+    recent: Mapping[RawId, str] | None = None,
 ) -> int:
     """Write a chunk computed by a worker; its tickets changed since (those the rules just
     run fired on, `touched`, or by anyone) are computed again here. Returns how many the
     worker's were."""
     session.flush()  # the rules' changes, for the hlc comparison
-    stale, redo = outdated(session, mine, ready, touched)
+    if recent is None:
+        recent = recently_updated(session, mine, ready)
+    stale, redo = outdated(session, mine, ready, touched, recent)
     again: list[tuple[Any, ...]] = []
     if redo:
         with gc_paused():
@@ -342,6 +362,18 @@ def _store_prepared(
         rows = [r for r in ready.rows if r[0] not in skip] + again
         store_rows(session, sorted(rows, key=itemgetter(0)), mark_seen=True)
     return len(mine) - len(redo)
+
+
+def _may_have_events(
+    mine: Sequence[RawId], ready: Prepared | None, recent: Mapping[RawId, str]
+) -> Sequence[RawId]:
+    """The chunk's tickets the rules are to look at: those the worker found changed
+    since last seen, and those changed after it read them; all without a worker's
+    answer. After a policy change that is nearly none of 100,000, where asking each
+    cost the engine a tenth of the recompute."""
+    if ready is None or ready.unseen is None:
+        return mine
+    return sorted(set(mine) & (set(ready.unseen) | set(recent)))
 
 
 def _sla_rules(

@@ -36,7 +36,7 @@ import shutil
 import tempfile
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
@@ -56,6 +56,7 @@ from .recompute import (
     rows_for,
     stage_rows,
     staged_hlcs,
+    unseen_since,
     updated_since,
 )
 
@@ -81,6 +82,9 @@ class Prepared:
     missing: tuple[RawId, ...] = ()
     # The newest ticket update the worker's snapshot held (recompute.newest_update).
     changed_from: Any = None
+    # Asked for when rules run: the chunk's tickets changed since the rules last saw
+    # them (only these can have an event); None: not asked, any may.
+    unseen: tuple[RawId, ...] | None = None
 
 
 # --- in the worker process ------------------------------------------------------------------
@@ -104,9 +108,11 @@ def prepare(
     now_s: int,
     mark_seen: bool,
     stage_dir: str | None = None,
+    unseen: bool = False,
 ) -> Prepared:
     """Read and compute one chunk on a snapshot of the store (in a worker process);
-    with `stage_dir` (SQLite), its rows go into a file there."""
+    with `stage_dir` (SQLite), its rows go into a file there; with `unseen`, which of
+    its tickets changed since last seen."""
     began = time.process_time()
     with _store(url).read() as session, gc_paused():
         changed_from = newest_update(session)  # first: what this snapshot holds
@@ -117,18 +123,19 @@ def prepare(
         # Compared with the stored ones by the engine's upsert, in SQL.
         rows = rows_for(session, computed, now_s, mark_seen, compare=False)
         hlcs = {c.facts.ticket_id: c.facts.hlc for c in computed}
+        changed = tuple(unseen_since(session, ids, hlcs)) if unseen else None
         # Freed now, while the collector still waits: else its first run after the
         # batch scans every one of them (a tenth of a recompute's CPU).
         del computed
     if stage_dir is None:
         cpu_s = time.process_time() - began
-        return Prepared(rows, hlcs, cpu_s=cpu_s, changed_from=changed_from)
+        return Prepared(rows, hlcs, cpu_s=cpu_s, changed_from=changed_from, unseen=changed)
     fd, staged = tempfile.mkstemp(suffix=".sqlite3", dir=stage_dir)
     os.close(fd)
     stage_rows(staged, rows)
     missing = tuple(tid for tid in ids if tid not in hlcs)
     cpu_s = time.process_time() - began
-    return Prepared([], {}, True, cpu_s, staged, missing, changed_from)
+    return Prepared([], {}, True, cpu_s, staged, missing, changed_from, changed)
 
 
 # --- in the engine ----------------------------------------------------------------------------
@@ -192,10 +199,11 @@ class RecomputePool:
         parts: Iterable[Sequence[RawId]],
         now_s: int,
         mark_seen: bool,
+        unseen: bool = False,
     ) -> Iterator[tuple[Sequence[RawId], Prepared | None]]:
         """Each chunk with its prepared rows, in order, with a few chunks in flight; None
         for a chunk a worker failed on (the engine computes it itself, slower but the
-        same), after which the pool counts as `broken`."""
+        same), after which the pool counts as `broken`. `unseen`: see `prepare`."""
         self.start()
         assert self._pool is not None
         pool = self._pool
@@ -204,7 +212,7 @@ class RecomputePool:
         def submit(part: Sequence[RawId]) -> tuple[Sequence[RawId], Future[Prepared]]:
             try:
                 job = pool.submit(
-                    prepare, url, fingerprint, part, now_s, mark_seen, self._stage_dir
+                    prepare, url, fingerprint, part, now_s, mark_seen, self._stage_dir, unseen
                 )
             except Exception as exc:  # the pool broke (a worker died): this chunk fails too
                 job = Future()
@@ -274,21 +282,34 @@ def discard(prepared: Prepared) -> None:
             os.remove(prepared.staged)
 
 
+def recently_updated(
+    session: Session, mine: Sequence[RawId], prepared: Prepared
+) -> dict[RawId, str]:
+    """The chunk's tickets updated since the newest change the worker's snapshot held,
+    with their current hlc (usually none or a handful)."""
+    chunk = set(mine)
+    return {t: h for t, h in updated_since(session, prepared.changed_from).items() if t in chunk}
+
+
 def outdated(
-    session: Session, mine: Sequence[RawId], prepared: Prepared, touched: Iterable[RawId]
+    session: Session,
+    mine: Sequence[RawId],
+    prepared: Prepared,
+    touched: Iterable[RawId],
+    recent: Mapping[RawId, str],
 ) -> tuple[list[RawId], list[RawId]]:
     """The chunk's tickets whose prepared rows are not to be written (the rules just run
-    fired on them, `touched`, or they changed after the worker read them), and the
-    tickets to compute here instead: those, and any the worker did not find."""
+    fired on them, `touched`, or they changed after the worker read them: of `recent`
+    (`recently_updated`), those whose hlc is not the one the rows were computed from),
+    and the tickets to compute here instead: those, and any the worker did not find."""
     chunk = set(mine)
-    now = {t: h for t, h in updated_since(session, prepared.changed_from).items() if t in chunk}
     if prepared.staged is not None:
-        computed = staged_hlcs(session, STAGE, sorted(now))
+        computed = staged_hlcs(session, STAGE, sorted(recent))
         missing = set(prepared.missing)
     else:
         computed = prepared.hlcs
         missing = chunk - set(prepared.hlcs)
-    stale = {tid for tid, hlc in now.items() if computed.get(tid, hlc) != hlc}
+    stale = {tid for tid, hlc in recent.items() if computed.get(tid, hlc) != hlc}
     stale |= chunk.intersection(touched) - missing
     return sorted(stale), sorted(stale | missing)
 

@@ -552,6 +552,16 @@ def updated_since(session: Session, since: Any) -> dict[RawId, str]:
     return dict(db.fetch("SELECT id, hlc FROM tickets WHERE updated_at >= ?", [since]))
 
 
+def unseen_since(session: Session, ids: Sequence[RawId], hlcs: Mapping[RawId, str]) -> list[RawId]:
+    """Of these tickets (`hlcs`: each one's hlc as read), those changed since the rules
+    last saw them, or never seen: only they can have an event a rule listens to (every
+    change stamps the ticket's hlc). A range read of the state rows, in their order."""
+    db = Bulk(session)
+    among, params = Tickets(db, ids).among("ticket_id")
+    seen = dict(db.fetch(f"SELECT ticket_id, seen_hlc FROM sla_tickets WHERE {among}", params))
+    return [tid for tid, hlc in hlcs.items() if seen.get(tid) != hlc]
+
+
 def staged_hlcs(session: Session, schema: str, ids: Sequence[RawId]) -> dict[RawId, str]:
     """The hlc the staged rows of these tickets were computed from."""
     if not ids:

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from desk_gui.models import SlaPolicy, SlaTicketState, Ticket, TriggerEvent
 from desk_gui.models.commands import AddMessage, CreateTicket, SetPriority, SetStatus
 from desk_gui.models.message import MessageKind
-from desk_gui.models.ticket import Priority, Status
-from desk_gui.sync.sla import admin, parallel
+from desk_gui.models.ticket import OPEN_STATUSES, Priority, Status
+from desk_gui.sync.sla import admin, parallel, triggers
 from desk_gui.sync.sla.bulk import Bulk
 from desk_gui.sync.sla.calendar import to_epoch
 from desk_gui.sync.sla.config import CalendarCache, load_config
@@ -168,6 +168,48 @@ def test_what_the_rules_change_is_computed_again_in_the_same_transaction(desk: D
         assert state.ticket_hlc == state.seen_hlc == ticket.hlc
     again = run_engine(desk, berlin(2026, 6, 10, 12, 1))
     assert again.triggered == [] and again.recomputed == 0
+
+
+def test_with_rules_the_workers_name_the_tickets_changed_since_last_seen(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a policy change the rules are asked about the tickets changed since last
+    seen, which the workers found, not about every ticket of every chunk."""
+    policies(desk)
+    ids = some_tickets(desk)
+    with desk.store.write() as s:
+        admin.create_rule(s, desk.hlc, "Antwort", TriggerEvent.CUSTOMER_REPLIED, {},
+                          {"tags": ["antwort"]}, created_at=berlin(2026, 5, 1))  # fmt: skip
+    engine = desk.engine(processes=2, pool_chunk=4, pool_min=1)
+    try:
+        engine.run_once(berlin(2026, 6, 10, 12))  # every ticket seen
+        replied = ids[5]
+        desk.run(AddMessage(ticket_id=replied, kind=MessageKind.INBOUND_MAIL, body_text="Und?"),
+                 berlin(2026, 6, 10, 13))  # fmt: skip
+        with desk.store.write() as s:
+            mark_all_stale(s)
+        asked: list[Any] = []
+        with_events = triggers._with_events
+
+        def spy(ctx: triggers.RuleContext, raw_ids: list[Any]) -> Any:
+            asked.extend(raw_ids)
+            return with_events(ctx, raw_ids)
+
+        monkeypatch.setattr(triggers, "_with_events", spy)
+        now = berlin(2026, 6, 10, 14)
+        with desk.store.read() as s:
+            cfg = load_config(s, engine.calendars)
+            expected = Bulk(s).raw_id(replied)
+        report = SlaReport(now)
+        engine.refresh(cfg, to_epoch(now), report, everything=True)
+    finally:
+        engine.close()
+    assert [(t.rule, t.ticket_id) for t in report.triggered] == [("Antwort", replied)]
+    assert asked == [expected]
+    with desk.store.read() as s:
+        open_now = s.scalar(select(func.count()).where(Ticket.status.in_(OPEN_STATUSES)))
+    # Every open ticket; the one the rule changed computed again by the engine.
+    assert report.recomputed == open_now and report.by_workers == open_now - 1
 
 
 def test_a_worker_that_sees_another_configuration_leaves_the_chunk_to_the_engine(
