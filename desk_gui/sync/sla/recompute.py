@@ -56,6 +56,16 @@ _OPEN = sorted(s.value for s in OPEN_STATUSES)
 _IS_OPEN = frozenset(_OPEN)
 _STATUS = {s.value: s for s in Status}
 _ANSWERS = ("outbound_mail", "call", "reached")
+# The first agent answer (mail out, or a call that reached the customer) after the
+# ticket's last customer message, for a ticket asked again since its first answer: the
+# earliest entry of its (ticket, created) index range. Asked in the tickets' own read:
+# as a join of the chunk's messages and tickets PostgreSQL scanned both tables whole,
+# and as a query of its own, given the tickets as a list, every ticket.
+_ANSWER = (
+    "SELECT {epoch} FROM messages m WHERE m.ticket_id = t.id "
+    "AND m.created_at > t.last_customer_message_at "
+    "AND (m.kind = ? OR (m.kind = ? AND m.call_outcome = ?)) ORDER BY m.created_at LIMIT 1"
+)
 
 
 class Facts(NamedTuple):
@@ -227,22 +237,22 @@ def load_facts(session: Session, ids: Sequence[RawId]) -> dict[RawId, Facts]:
     db = Bulk(session)
     tickets = Tickets(db, db.raw_ids(ids))
     among, params = tickets.among("t.id")
+    answered, asked = db.epoch("t.first_response_at"), db.epoch("t.last_customer_message_at")
     rows = db.fetch(
         "SELECT t.id, t.hlc, t.status, t.priority, t.type, t.category, t.channel, t.group_id, "
         f"o.contract_level, {db.epoch('t.created_at')}, {db.epoch('t.updated_at')}, "
-        f"{db.epoch('t.first_response_at')}, {db.epoch('t.last_customer_message_at')} "
+        f"{answered}, {asked}, CASE WHEN {asked} > {answered} "
+        f"THEN ({_ANSWER.format(epoch=db.epoch('m.created_at'))}) END "
         "FROM tickets t LEFT JOIN organizations o ON o.id = t.organization_id "
         f"WHERE {among}",
-        params,
+        [*_ANSWERS, *params],
     )
     if tickets.wanted is not None:
         rows = [r for r in rows if r[0] in tickets.wanted]
     history = _status_history(db, tickets)
-    asked = [r[0] for r in rows if r[11] is not None and r[12] is not None and r[12] > r[11]]
-    answers = _answers_after_customer(db, asked)
     out: dict[RawId, Facts] = {}
     groups: dict[RawId, tuple[uuid.UUID, str]] = {}  # few groups: convert each once
-    for tid, hlc, status, prio, typ, cat, chan, group, contract, c, u, fr, lcm in rows:
+    for tid, hlc, status, prio, typ, cat, chan, group, contract, c, u, fr, lcm, ans in rows:
         if group is None:
             gid, gtext = None, None
         else:
@@ -256,7 +266,7 @@ def load_facts(session: Session, ids: Sequence[RawId]) -> dict[RawId, Facts]:
             gid,
             status in _IS_OPEN,
             TicketFacts(contract or "none", gtext, typ, cat, prio, chan),
-            TicketTimes(c, u, _STATUS[status], fr, lcm, answers.get(tid), history.get(tid, ())),
+            TicketTimes(c, u, _STATUS[status], fr, lcm, ans, history.get(tid, ())),
         )
     return out
 
@@ -274,26 +284,6 @@ def _status_history(
     for tid, at, old, new in rows:
         out[tid].append((at, old, new))
     return out
-
-
-def _answers_after_customer(db: Bulk, ids: Sequence[RawId]) -> dict[RawId, int]:
-    """The first agent answer (mail out, or a call that reached the customer) after the
-    ticket's last customer message.
-
-    Asked per ticket, as the earliest entry of its (ticket, created) index range: as a
-    join of the chunk's messages and tickets, PostgreSQL chose to scan both tables
-    whole for every chunk."""
-    if not ids:
-        return {}
-    among, params = db.among("t.id", ids)
-    rows = db.fetch(
-        f"SELECT t.id, (SELECT {db.epoch('m.created_at')} FROM messages m "
-        "WHERE m.ticket_id = t.id AND m.created_at > t.last_customer_message_at "
-        "AND (m.kind = ? OR (m.kind = ? AND m.call_outcome = ?)) "
-        f"ORDER BY m.created_at LIMIT 1) FROM tickets t WHERE {among}",
-        [*_ANSWERS, *params],
-    )
-    return {tid: int(at) for tid, at in rows if at is not None}
 
 
 def fired_levels(
