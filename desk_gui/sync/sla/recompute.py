@@ -534,12 +534,15 @@ def newest_update(session: Session) -> Any:
 
 
 def updated_since(session: Session, since: Any) -> dict[RawId, str]:
-    """The tickets updated at or after `since` (a value of `newest_update`; None: all of
-    them), with their hlc: one index range, usually a handful of rows."""
+    """The tickets updated after `since` (a value of `newest_update`; None: all of them),
+    with their hlc: one index range, usually a handful of rows.
+
+    After, not at: the tickets that share the newest time can be many (one command
+    stamped thousands, a bulk load), and every chunk would read them all again."""
     db = Bulk(session)
     if since is None:
         return dict(db.fetch("SELECT id, hlc FROM tickets"))
-    return dict(db.fetch("SELECT id, hlc FROM tickets WHERE updated_at >= ?", [since]))
+    return dict(db.fetch("SELECT id, hlc FROM tickets WHERE updated_at > ?", [since]))
 
 
 def unseen_since(session: Session, ids: Sequence[RawId], hlcs: Mapping[RawId, str]) -> list[RawId]:
