@@ -353,7 +353,7 @@ def _store_prepared(
     """Write a chunk computed by a worker; its tickets changed since (those the rules just
     run fired on, `touched`, or by anyone) are computed again here. Returns how many the
     worker's were."""
-    session.flush()  # the rules' changes, for the hlc comparison
+    session.flush()  # the rules' changes, for the raw reads of the tickets computed again
     if recent is None:
         recent = recently_updated(session, mine, ready)
     stale, redo = outdated(session, mine, ready, touched, recent)
