@@ -135,7 +135,15 @@ def prepare(
     stage_rows(staged, rows)
     missing = tuple(tid for tid in ids if tid not in hlcs)
     cpu_s = time.process_time() - began
-    return Prepared([], {}, True, cpu_s, staged, missing, changed_from, changed)
+    return Prepared(
+        [],
+        {},
+        cpu_s=cpu_s,
+        staged=staged,
+        missing=missing,
+        changed_from=changed_from,
+        unseen=changed,
+    )
 
 
 # --- in the engine ----------------------------------------------------------------------------

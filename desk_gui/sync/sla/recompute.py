@@ -454,12 +454,14 @@ def rows_for(
     mark_seen: bool,
     compare: bool = True,
 ) -> list[tuple[Any, ...]]:
-    """The state rows to write for these tickets: those that differ from the stored
-    (all of them without `compare`: the upsert compares in SQL, see `_differs`)."""
+    """The state rows to write for these tickets: on SQLite those that differ from the
+    stored, which spares binding the others; all of them without `compare`, and on
+    PostgreSQL, whose upsert compares in SQL anyway (see `_differs`)."""
     if not computed:
         return []
     db = Bulk(session)
-    stored = _stored(db, [c.facts.ticket_id for c in computed]) if compare else {}
+    ids = [c.facts.ticket_id for c in computed]
+    stored = _stored(db, ids) if compare and not db.pg else {}
     rows: list[tuple[Any, ...]] = []
     # A few policies and calendars serve 100,000 tickets: convert each id once.
     raw: dict[uuid.UUID, RawId] = {}
@@ -576,11 +578,9 @@ def store_staged(session: Session, schema: str, skip: Sequence[RawId], mark_seen
     )
 
 
-def write(session: Session, computed: Sequence[Computed], now_s: int, mark_seen: bool) -> int:
-    """Store the tickets' states and clocks; returns how many rows changed."""
-    rows = rows_for(session, computed, now_s, mark_seen)
-    store_rows(session, rows, mark_seen)
-    return len(rows)
+def write(session: Session, computed: Sequence[Computed], now_s: int, mark_seen: bool) -> None:
+    """Store the tickets' states and clocks (rows equal to the stored ones stay as they are)."""
+    store_rows(session, rows_for(session, computed, now_s, mark_seen), mark_seen)
 
 
 def recompute(
