@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -253,6 +254,10 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=None,
                         help="worker processes for large recomputes (default: one per core; "
                              "0: compute in the engine's process)")  # fmt: skip
+    parser.add_argument("--seeded", type=Path,
+                        help="SQLite only: a copy of the seeded store is kept here and used by "
+                        "later runs with the same path (seeding 1M tickets takes minutes); "
+                        "each run works on a fresh copy of it")  # fmt: skip
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory()
     url = args.db or f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
@@ -262,10 +267,16 @@ def main() -> None:
         if isinstance(cluster, str):
             sys.exit(cluster)
         url = cluster.create_database("bench_sla")
+    reuse = args.seeded is not None and args.seeded.exists() and args.db is None
+    if reuse:
+        shutil.copyfile(args.seeded, Path(tmp.name) / "bench.sqlite3")
     store = Store(url)
     store.migrate()
     rng = random.Random(7)
-    _, seed_s = timed(lambda: seed(store, args.open, args.closed, rng))
+    _, seed_s = timed(lambda: None if reuse else seed(store, args.open, args.closed, rng))
+    if args.seeded is not None and not reuse and args.db is None:
+        store.dispose()
+        shutil.copyfile(Path(tmp.name) / "bench.sqlite3", args.seeded)
     print(f"store {store.dialect}: {args.open:,} open + {args.closed:,} closed tickets "
           f"(seeded in {seed_s:.1f} s)")  # fmt: skip
     if args.rules:

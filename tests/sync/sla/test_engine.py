@@ -270,6 +270,20 @@ def test_after_a_configuration_change_every_open_or_lately_open_ticket_is_recomp
     assert sorted(raw) == compared == shortcut
 
 
+def test_a_full_scan_finds_tickets_closed_before_any_pass_saw_them(desk: Desk) -> None:
+    """Opened and closed between two passes: never seen, not open, yet its clocks get
+    their final state if it changed within the last day; older ones are left alone."""
+    desk.policy("Standard", first=4 * HOUR)
+    now = berlin(2026, 6, 8, 12)
+    ids = {}
+    for name, at in (("lately", now - timedelta(hours=3)), ("long ago", now - timedelta(days=3))):
+        ids[name] = desk.run(CreateTicket(subject=name), at)
+        desk.run(SetStatus(ticket_id=ids[name], status=Status.CLOSED), at + timedelta(minutes=5))
+    with desk.store.read() as s:
+        found = dirty_tickets(s, to_epoch(now))
+        assert found == Bulk(s).raw_ids([ids["lately"]])
+
+
 def test_a_configuration_change_takes_the_shortcut_in_the_engine(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
