@@ -234,7 +234,7 @@ def _box_json(b: admin.MailboxInfo) -> dict[str, Any]:
         "ingested": b.ingested,
         "spam": b.spam,
         "last_success_at": b.last_success_at,
-        "last_error": b.last_error,
+        "last_error": None if b.last_error is None else str(b.last_error),
         "last_error_at": b.last_error_at,
         "removed": b.removed,
     }

@@ -20,6 +20,7 @@ from desk_gui.models import Mailbox, Message, OutboundMail, OutboundState, Templ
 from desk_gui.models.commands import Actor, execute
 from desk_gui.models.mailbox import Security
 from desk_gui.models.outbound import MailboxOutbound
+from desk_gui.models.reason import Reason
 from desk_gui.models.reply_commands import RemoveTemplate, RetrySend, SaveTemplate
 from desk_gui.models.store import Store
 from desk_gui.models.template import TemplateKind
@@ -194,7 +195,7 @@ def _outbox_json(o: OutboundMail, m: Message, t: Ticket, mailbox: str) -> dict[s
         "kind": o.kind,
         "state": o.state,
         "attempts": o.attempts,
-        "reason": o.reason,
+        "reason": None if o.reason is None else str(Reason.decode(o.reason)),
         "next_attempt_at": o.next_attempt_at,
         "created_at": o.created_at,
         "sent_at": o.sent_at,

@@ -42,6 +42,7 @@ from .outbound import (
     OutboundState,
 )
 from .party import Agent
+from .reason import Reason, stored
 from .template import KNOWN_PLACEHOLDERS, Template, TemplateKind, placeholders_in
 from .ticket import Status, Ticket, Watcher
 
@@ -525,7 +526,9 @@ def _cancel(ctx: Context, outbound_id: uuid.UUID) -> None:
     if row.state is OutboundState.SENT:
         raise CommandError(QT_TRANSLATE_NOOP("CommandError", "that mail was sent already"))
     row.state, row.hlc = OutboundState.CANCELLED, ctx.hlc
-    row.reason = f"cancelled by {ctx.actor.name}"
+    row.reason = stored(
+        Reason(QT_TRANSLATE_NOOP("Reason", "cancelled by {actor}"), {"actor": ctx.actor.name})
+    )
 
 
 @command("retry_send")

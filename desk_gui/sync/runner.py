@@ -152,7 +152,7 @@ class _MailboxThread:
     def failed(self, error: BaseException) -> None:
         self.service._failed(self.config.name)
         try:
-            message = explain(self.worker.load_mailbox()[0], error)
+            message = str(explain(self.worker.load_mailbox()[0], error))
         except Exception:  # removed meanwhile, or the database is gone
             message = f"{type(error).__name__}: {error}"
         _call(self.service.callbacks.failed, self.config.name, message)

@@ -25,6 +25,7 @@ from desk_gui.models import (
 )
 from desk_gui.models.commands import CommandError, Phrase
 from desk_gui.models.i18n import QT_TRANSLATE_NOOP
+from desk_gui.models.reason import Reason
 
 CTX = "Labels"
 E = TypeVar("E", bound=Enum)
@@ -189,6 +190,19 @@ def refusal(error: BaseException) -> str:
     if not error.fields:
         return text
     return text.format(**{k: _refusal_field(v) for k, v in error.fields.items()})
+
+
+def reason(why: Reason | None) -> str:
+    """A stored or reported reason in the UI's language; "" for none. Fields made by the
+    program are reasons of their own and translated too; the rest (a server's answer,
+    an address) are shown as they came."""
+    if why is None:
+        return ""
+    text = QCoreApplication.translate("Reason", why.text)
+    if not why.fields:
+        return text
+    fields = {k: reason(v) if isinstance(v, Reason) else str(v) for k, v in why.fields.items()}
+    return text.format(**fields)
 
 
 def _refusal_field(value: object) -> str:

@@ -428,7 +428,7 @@ class MailboxSettingsDialog(QDialog):
         for info in infos:
             item = QTreeWidgetItem(self._columns(info))
             item.setData(0, NAME_ROLE, info.name)
-            item.setToolTip(6, info.last_error or "")
+            item.setToolTip(6, labels.reason(info.last_error))
             item.setToolTip(
                 1,
                 self.tr("User: {user}\nFolder: {folder}").format(
@@ -458,7 +458,7 @@ class MailboxSettingsDialog(QDialog):
             self._password_text(info),
             str(info.ingested),
             labels.format_when(info.last_success_at) if info.last_success_at else "—",
-            _first_line(info.last_error) if info.last_error else "—",
+            _first_line(labels.reason(info.last_error)) if info.last_error else "—",
         ]
 
     def _password_text(self, info: admin.MailboxInfo) -> str:
@@ -503,7 +503,9 @@ class MailboxSettingsDialog(QDialog):
             return
         when = labels.format_when(info.last_error_at) if info.last_error_at else ""
         text = self.tr("“{name}”: not fetching since {when}. {reason}").format(
-            name=html.escape(info.name), when=when, reason=html.escape(info.last_error)
+            name=html.escape(info.name),
+            when=when,
+            reason=html.escape(labels.reason(info.last_error)),
         )
         self._show_result(False, text, info.name)
 
@@ -534,7 +536,7 @@ class MailboxSettingsDialog(QDialog):
             else:
                 session = await self.desk.write(add_mailbox, self.secrets, settings, password)
         except admin.AdminError as error:
-            form.show_error(str(error))
+            form.show_error(labels.reason(error.reason))
             return
         if session:
             self.session_only.add(settings.name)
@@ -583,7 +585,10 @@ class MailboxSettingsDialog(QDialog):
         try:
             await self.desk.write(admin.remove_mailbox, self.secrets, name, force=True)
         except admin.AdminError as error:
-            self._show_result(False, self.tr("Not removed: {reason}").format(reason=error))
+            self._show_result(
+                False,
+                self.tr("Not removed: {reason}").format(reason=labels.reason(error.reason)),
+            )
             return
         self.session_only.discard(name)
         self._result_for = None
@@ -610,7 +615,7 @@ class MailboxSettingsDialog(QDialog):
             self._show_result(
                 False,
                 self.tr("“{name}”: connection failed. {reason}").format(
-                    name=html.escape(name), reason=html.escape(str(error))
+                    name=html.escape(name), reason=html.escape(labels.reason(error.reason))
                 ),
                 name,
             )

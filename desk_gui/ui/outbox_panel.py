@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from desk_gui.models.commands import CommandError
 from desk_gui.models.outbound import OutboundMail, OutboundState
+from desk_gui.models.reason import Reason, loaded
 from desk_gui.models.reply_commands import RetrySend
 from desk_gui.models.views import TicketPage
 from desk_gui.sync.facade import Desk
@@ -48,7 +49,7 @@ class OutboxRow:
     message_uuid: uuid.UUID
     state: OutboundState
     attempts: int
-    reason: str | None
+    reason: Reason | None
     next_attempt_at: datetime
     sent_at: datetime | None
     interrupted: bool
@@ -66,7 +67,7 @@ def outbox_rows(session: Session, ticket_id: uuid.UUID) -> tuple[OutboxRow, ...]
             r.message_uuid,
             r.state,
             r.attempts,
-            r.reason,
+            loaded(r.reason),
             r.next_attempt_at,
             r.sent_at,
             r.interrupted,
@@ -80,7 +81,7 @@ def state_text(row: OutboxRow) -> str:
         if row.attempts:
             return QCoreApplication.translate(
                 "Outbox", "Waiting to send again ({n} attempts): {reason}"
-            ).format(n=row.attempts, reason=row.reason or "")
+            ).format(n=row.attempts, reason=labels.reason(row.reason))
         return QCoreApplication.translate("Outbox", "Queued: goes out with the next send")
     if row.state is OutboundState.SENDING:
         return QCoreApplication.translate("Outbox", "Sending…")
@@ -89,7 +90,8 @@ def state_text(row: OutboxRow) -> str:
         return QCoreApplication.translate("Outbox", "Sent {when}").format(when=when).strip()
     if row.state is OutboundState.FAILED:
         return QCoreApplication.translate("Outbox", "Not sent: {reason}").format(
-            reason=row.reason or QCoreApplication.translate("Outbox", "unknown error")
+            reason=labels.reason(row.reason)
+            or QCoreApplication.translate("Outbox", "unknown error")
         )
     return QCoreApplication.translate("Outbox", "Cancelled")
 

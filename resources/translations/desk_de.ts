@@ -47,7 +47,7 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../desk_gui/ui/actions.py" line="+36"/>
+        <location filename="../../desk_gui/ui/actions.py" line="+34"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -130,7 +130,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desk_gui/ui/app.py" line="+74"/>
+        <location filename="../../desk_gui/ui/app.py" line="+76"/>
         <source>Creating demo tickets…</source>
         <translation>Demo-Tickets werden angelegt…</translation>
     </message>
@@ -215,7 +215,7 @@
 <context>
     <name>CommandError</name>
     <message>
-        <location filename="../../desk_gui/ui/settings_templates.py" line="+91"/>
+        <location filename="../../desk_gui/ui/settings_templates.py" line="+92"/>
         <source>that agent no longer exists</source>
         <translation>Diesen Agenten gibt es nicht mehr</translation>
     </message>
@@ -225,23 +225,23 @@
         <translation>Diese Gruppe gibt es nicht mehr</translation>
     </message>
     <message>
-        <location filename="../../desk_gui/models/commands.py" line="+102"/>
-        <location filename="../../desk_gui/sync/sla/assignment.py" line="+151"/>
+        <location filename="../../desk_gui/models/commands.py" line="+105"/>
+        <location filename="../../desk_gui/sync/sla/assignment.py" line="+152"/>
         <source>ticket {ticket} does not exist</source>
         <translation>Ticket {ticket} gibt es nicht</translation>
     </message>
     <message>
-        <location line="+282"/>
+        <location line="+293"/>
         <source>not a valid e-mail address: {address}</source>
         <translation>keine gültige E-Mail-Adresse: {address}</translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+124"/>
         <source>a ticket needs a subject</source>
         <translation>ein Ticket braucht einen Betreff</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+46"/>
         <source>group {group} does not exist</source>
         <translation>Gruppe {group} gibt es nicht</translation>
     </message>
@@ -296,7 +296,7 @@
         <translation>kein gültiges Schlagwort: {tag}</translation>
     </message>
     <message>
-        <location filename="../../desk_gui/models/reply_commands.py" line="+87"/>
+        <location filename="../../desk_gui/models/reply_commands.py" line="+89"/>
         <source>queued</source>
         <translation>in der Warteschlange</translation>
     </message>
@@ -327,13 +327,13 @@
     </message>
     <message>
         <location line="+84"/>
-        <location line="+308"/>
-        <location line="+143"/>
+        <location line="+297"/>
+        <location line="+145"/>
         <source>mailbox {mailbox} does not exist</source>
         <translation>Postfach {mailbox} gibt es nicht</translation>
     </message>
     <message>
-        <location line="-429"/>
+        <location line="-420"/>
         <source>no mailbox to send {ticket} from: configure one with &apos;desk-gui mailbox set NAME --smtp-host HOST --from ADDRESS&apos;</source>
         <translation>kein Postfach, aus dem {ticket} gesendet werden kann: eines einrichten mit &apos;desk-gui mailbox set NAME --smtp-host HOST --from ADRESSE&apos;</translation>
     </message>
@@ -373,7 +373,7 @@
         <translation>Anhänge zusammen {total} Bytes; Postfach {mailbox} erlaubt {limit}</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+88"/>
         <source>a reply needs a text</source>
         <translation>eine Antwort braucht einen Text</translation>
     </message>
@@ -410,7 +410,7 @@
         <translation>diese E-Mail wurde bereits gesendet</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>that mail is {state}; only failed or queued mail</source>
         <translation>diese E-Mail ist {state}; das geht nur bei fehlgeschlagenen oder wartenden E-Mails</translation>
     </message>
@@ -458,7 +458,7 @@
 <context>
     <name>EngineRunner</name>
     <message>
-        <location filename="../../desk_gui/ui/engine_runner.py" line="+148"/>
+        <location filename="../../desk_gui/ui/engine_runner.py" line="+151"/>
         <source>Sync</source>
         <translation>Abgleich</translation>
     </message>
@@ -466,7 +466,7 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../desk_gui/ui/labels.py" line="+38"/>
+        <location filename="../../desk_gui/ui/labels.py" line="+35"/>
         <source>New</source>
         <translation>Neu</translation>
     </message>
@@ -704,7 +704,7 @@
 <context>
     <name>MailboxForm</name>
     <message>
-        <location filename="../../desk_gui/ui/mailbox_settings.py" line="+64"/>
+        <location filename="../../desk_gui/ui/mailbox_settings.py" line="+61"/>
         <source>SSL/TLS</source>
         <translation>SSL/TLS</translation>
     </message>
@@ -944,7 +944,7 @@ Ordner: {folder}</translation>
         <translation>„{name}“: kein Abruf seit {when}. {reason}</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>Remove the mailbox “{name}”? Its tickets stay.</source>
         <translation>Postfach „{name}“ entfernen? Seine Tickets bleiben erhalten.</translation>
     </message>
@@ -957,12 +957,12 @@ Ordner: {folder}</translation>
         </translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>Not removed: {reason}</source>
         <translation>Nicht entfernt: {reason}</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Connecting to “{name}”…</source>
         <translation>Verbinde mit „{name}“…</translation>
     </message>
@@ -1036,7 +1036,7 @@ Ordner: {folder}</translation>
 <context>
     <name>Navigation</name>
     <message>
-        <location filename="../../desk_gui/ui/navigation.py" line="+33"/>
+        <location filename="../../desk_gui/ui/navigation.py" line="+30"/>
         <source>My tickets</source>
         <translation>Meine Tickets</translation>
     </message>
@@ -1108,7 +1108,7 @@ Ordner: {folder}</translation>
 <context>
     <name>Outbox</name>
     <message>
-        <location filename="../../desk_gui/ui/outbox_panel.py" line="+81"/>
+        <location filename="../../desk_gui/ui/outbox_panel.py" line="+82"/>
         <source>Waiting to send again ({n} attempts): {reason}</source>
         <translation>Wartet auf erneuten Versand ({n} Versuche): {reason}</translation>
     </message>
@@ -1133,7 +1133,7 @@ Ordner: {folder}</translation>
         <translation>Nicht gesendet: {reason}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>unknown error</source>
         <translation>unbekannter Fehler</translation>
     </message>
@@ -1251,6 +1251,174 @@ Ordner: {folder}</translation>
         <location line="+0"/>
         <source>Why is this ticket rejected?</source>
         <translation>Warum wird dieses Ticket abgelehnt?</translation>
+    </message>
+</context>
+<context>
+    <name>Reason</name>
+    <message>
+        <location filename="../../desk_gui/models/reason.py" line="+79"/>
+        <source>{first}; {second}</source>
+        <translation>{first}; {second}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/models/reply_commands.py" line="-132"/>
+        <source>cancelled by {actor}</source>
+        <translation>abgebrochen von {actor}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/mail_in/admin.py" line="+355"/>
+        <source>authentication failed for {user} at {where} (server: {answer})</source>
+        <translation>Anmeldung von {user} bei {where} fehlgeschlagen (Server: {answer})</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>connection refused by {where} (is the host and port right, is it running?)</source>
+        <translation>Verbindung von {where} abgelehnt (stimmen Server und Port, läuft der Server?)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>host {host} not found ({error})</source>
+        <translation>Server {host} nicht gefunden ({error})</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>TLS error with {where} ({error}); check --security (ssl on port 993, starttls on 143) and the server&apos;s certificate</source>
+        <translation>TLS-Fehler mit {where} ({error}); Verschlüsselung prüfen (SSL auf Port 993, STARTTLS auf 143) und das Zertifikat des Servers</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>no answer from {where} (timed out)</source>
+        <translation>keine Antwort von {where} (Zeitüberschreitung)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{error}: give it with &apos;desk-gui mailbox password {name}&apos; or set {var}</source>
+        <translation>{error}: mit „desk-gui mailbox password {name}“ angeben oder {var} setzen</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{where}: {error}</source>
+        <translation>{where}: {error}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>folder {folder} not found on the server ({answer})</source>
+        <translation>Ordner {folder} auf dem Server nicht gefunden ({answer})</translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/mail_out/compose.py" line="+76"/>
+        <source>line break in the {name} header refused (header injection)</source>
+        <translation>Zeilenumbruch im Kopffeld {name} abgelehnt (Header-Injection)</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>not a mail address: {addr} ({error})</source>
+        <translation>keine Mailadresse: {addr} ({error})</translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>the message or the mailbox&apos;s sender address is gone</source>
+        <translation>die Nachricht oder die Absenderadresse des Postfachs gibt es nicht mehr</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>the message or its mailbox is gone</source>
+        <translation>die Nachricht oder ihr Postfach gibt es nicht mehr</translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/mail_out/sender.py" line="+91"/>
+        <source>mailbox {name} has no SMTP host</source>
+        <translation>Postfach {name} hat keinen SMTP-Server</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>no SMTP password stored for mailbox {name}</source>
+        <translation>für Postfach {name} ist kein SMTP-Passwort gespeichert</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>interrupted while sending: checking the Sent folder before sending again</source>
+        <translation>beim Senden unterbrochen: vor dem erneuten Senden wird im Ordner „Gesendet“ nachgesehen</translation>
+    </message>
+    <message>
+        <location line="+210"/>
+        <source>mailbox {name} has no sender address</source>
+        <translation>Postfach {name} hat keine Absenderadresse</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>some recipients refused: {who}</source>
+        <translation>einige Empfänger abgelehnt: {who}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>no copy in Sent: {error}</source>
+        <translation>keine Kopie in „Gesendet“: {error}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>the outgoing mail was removed</source>
+        <translation>die ausgehende Mail wurde entfernt</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>interrupted while sending and the mailbox has no IMAP Sent folder to check: it may have been sent; look, then retry or cancel</source>
+        <translation>beim Senden unterbrochen, und das Postfach hat keinen IMAP-Ordner „Gesendet“ zum Nachsehen: vielleicht wurde sie gesendet; bitte nachsehen, dann erneut senden oder abbrechen</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>cannot check the Sent folder: {error}</source>
+        <translation>im Ordner „Gesendet“ kann nicht nachgesehen werden: {error}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>found in the Sent folder</source>
+        <translation>im Ordner „Gesendet“ gefunden</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>SMTP login refused: {answer}</source>
+        <translation>SMTP-Anmeldung abgelehnt: {answer}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>SMTP server refused: {answer}</source>
+        <translation>SMTP-Server hat abgelehnt: {answer}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>cannot reach the SMTP server {where}: {error}</source>
+        <translation>SMTP-Server {where} nicht erreichbar: {error}</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>recipients deferred: {who}</source>
+        <translation>Empfänger zurückgestellt: {who}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>recipients refused: {who}</source>
+        <translation>Empfänger abgelehnt: {who}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>server said: {answer}</source>
+        <translation>Server meldet: {answer}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>server refused: {answer}</source>
+        <translation>Server hat abgelehnt: {answer}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>connection lost while sending: {error}</source>
+        <translation>Verbindung beim Senden verloren: {error}</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>gave up after {n} attempts: {last}</source>
+        <translation>nach {n} Versuchen aufgegeben: {last}</translation>
     </message>
 </context>
 <context>
@@ -1528,7 +1696,7 @@ Ordner: {folder}</translation>
 <context>
     <name>SlaAlerts</name>
     <message>
-        <location filename="../../desk_gui/ui/sla_alerts.py" line="+69"/>
+        <location filename="../../desk_gui/ui/sla_alerts.py" line="+93"/>
         <source>SLA warning: {ticket}</source>
         <translation>SLA-Warnung: {ticket}</translation>
     </message>
@@ -1563,6 +1731,16 @@ Ordner: {folder}</translation>
         <translation>Regel: {ticket}</translation>
     </message>
     <message>
+        <location line="+6"/>
+        <source>{n} unread alerts</source>
+        <translation>{n} ungelesene Hinweise</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The newest: {alert}</source>
+        <translation>Der neueste: {alert}</translation>
+    </message>
+    <message>
         <location line="+11"/>
         <source>{target}: level {level} ({policy})</source>
         <translation>{target}: Stufe {level} ({policy})</translation>
@@ -1571,7 +1749,7 @@ Ordner: {folder}</translation>
 <context>
     <name>SlaPanel</name>
     <message>
-        <location filename="../../desk_gui/ui/sla_panel.py" line="+40"/>
+        <location filename="../../desk_gui/ui/sla_panel.py" line="+37"/>
         <source>First response</source>
         <translation>Erste Antwort</translation>
     </message>
@@ -1864,7 +2042,7 @@ Ordner: {folder}</translation>
 <context>
     <name>TicketListModel</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_list_model.py" line="+59"/>
+        <location filename="../../desk_gui/ui/ticket_list_model.py" line="+56"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -1997,7 +2175,7 @@ Gruppe: {group}</translation>
 <context>
     <name>TriggerSettings</name>
     <message>
-        <location filename="../../desk_gui/ui/trigger_settings.py" line="+53"/>
+        <location filename="../../desk_gui/ui/trigger_settings.py" line="+50"/>
         <source>Ticket created</source>
         <translation>Ticket erstellt</translation>
     </message>

@@ -47,7 +47,7 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../desk_gui/ui/actions.py" line="+36"/>
+        <location filename="../../desk_gui/ui/actions.py" line="+34"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -130,7 +130,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desk_gui/ui/app.py" line="+74"/>
+        <location filename="../../desk_gui/ui/app.py" line="+76"/>
         <source>Creating demo tickets…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -215,7 +215,7 @@
 <context>
     <name>CommandError</name>
     <message>
-        <location filename="../../desk_gui/ui/settings_templates.py" line="+91"/>
+        <location filename="../../desk_gui/ui/settings_templates.py" line="+92"/>
         <source>that agent no longer exists</source>
         <translation type="unfinished"></translation>
     </message>
@@ -225,23 +225,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desk_gui/models/commands.py" line="+102"/>
-        <location filename="../../desk_gui/sync/sla/assignment.py" line="+151"/>
+        <location filename="../../desk_gui/models/commands.py" line="+105"/>
+        <location filename="../../desk_gui/sync/sla/assignment.py" line="+152"/>
         <source>ticket {ticket} does not exist</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+282"/>
+        <location line="+293"/>
         <source>not a valid e-mail address: {address}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+124"/>
         <source>a ticket needs a subject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+46"/>
         <source>group {group} does not exist</source>
         <translation type="unfinished"></translation>
     </message>
@@ -296,7 +296,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desk_gui/models/reply_commands.py" line="+87"/>
+        <location filename="../../desk_gui/models/reply_commands.py" line="+89"/>
         <source>queued</source>
         <translation type="unfinished"></translation>
     </message>
@@ -327,13 +327,13 @@
     </message>
     <message>
         <location line="+84"/>
-        <location line="+308"/>
-        <location line="+143"/>
+        <location line="+297"/>
+        <location line="+145"/>
         <source>mailbox {mailbox} does not exist</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-429"/>
+        <location line="-420"/>
         <source>no mailbox to send {ticket} from: configure one with &apos;desk-gui mailbox set NAME --smtp-host HOST --from ADDRESS&apos;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -373,7 +373,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+88"/>
         <source>a reply needs a text</source>
         <translation type="unfinished"></translation>
     </message>
@@ -410,7 +410,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>that mail is {state}; only failed or queued mail</source>
         <translation type="unfinished"></translation>
     </message>
@@ -458,7 +458,7 @@
 <context>
     <name>EngineRunner</name>
     <message>
-        <location filename="../../desk_gui/ui/engine_runner.py" line="+148"/>
+        <location filename="../../desk_gui/ui/engine_runner.py" line="+151"/>
         <source>Sync</source>
         <translation type="unfinished"></translation>
     </message>
@@ -466,7 +466,7 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../desk_gui/ui/labels.py" line="+38"/>
+        <location filename="../../desk_gui/ui/labels.py" line="+35"/>
         <source>New</source>
         <translation type="unfinished"></translation>
     </message>
@@ -704,7 +704,7 @@
 <context>
     <name>MailboxForm</name>
     <message>
-        <location filename="../../desk_gui/ui/mailbox_settings.py" line="+64"/>
+        <location filename="../../desk_gui/ui/mailbox_settings.py" line="+61"/>
         <source>SSL/TLS</source>
         <translation type="unfinished"></translation>
     </message>
@@ -943,7 +943,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>Remove the mailbox “{name}”? Its tickets stay.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -956,12 +956,12 @@ Folder: {folder}</source>
         </translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>Not removed: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Connecting to “{name}”…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1035,7 +1035,7 @@ Folder: {folder}</source>
 <context>
     <name>Navigation</name>
     <message>
-        <location filename="../../desk_gui/ui/navigation.py" line="+33"/>
+        <location filename="../../desk_gui/ui/navigation.py" line="+30"/>
         <source>My tickets</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1107,7 +1107,7 @@ Folder: {folder}</source>
 <context>
     <name>Outbox</name>
     <message>
-        <location filename="../../desk_gui/ui/outbox_panel.py" line="+81"/>
+        <location filename="../../desk_gui/ui/outbox_panel.py" line="+82"/>
         <source>Waiting to send again ({n} attempts): {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1132,7 +1132,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>unknown error</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1249,6 +1249,174 @@ Folder: {folder}</source>
     <message>
         <location line="+0"/>
         <source>Why is this ticket rejected?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Reason</name>
+    <message>
+        <location filename="../../desk_gui/models/reason.py" line="+79"/>
+        <source>{first}; {second}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/models/reply_commands.py" line="-132"/>
+        <source>cancelled by {actor}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/mail_in/admin.py" line="+355"/>
+        <source>authentication failed for {user} at {where} (server: {answer})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>connection refused by {where} (is the host and port right, is it running?)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>host {host} not found ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>TLS error with {where} ({error}); check --security (ssl on port 993, starttls on 143) and the server&apos;s certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>no answer from {where} (timed out)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{error}: give it with &apos;desk-gui mailbox password {name}&apos; or set {var}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{where}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>folder {folder} not found on the server ({answer})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/mail_out/compose.py" line="+76"/>
+        <source>line break in the {name} header refused (header injection)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>not a mail address: {addr} ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>the message or the mailbox&apos;s sender address is gone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>the message or its mailbox is gone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/mail_out/sender.py" line="+91"/>
+        <source>mailbox {name} has no SMTP host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>no SMTP password stored for mailbox {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>interrupted while sending: checking the Sent folder before sending again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+210"/>
+        <source>mailbox {name} has no sender address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>some recipients refused: {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>no copy in Sent: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>the outgoing mail was removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>interrupted while sending and the mailbox has no IMAP Sent folder to check: it may have been sent; look, then retry or cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>cannot check the Sent folder: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>found in the Sent folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>SMTP login refused: {answer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>SMTP server refused: {answer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>cannot reach the SMTP server {where}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>recipients deferred: {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>recipients refused: {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>server said: {answer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>server refused: {answer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>connection lost while sending: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>gave up after {n} attempts: {last}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1527,7 +1695,7 @@ Folder: {folder}</source>
 <context>
     <name>SlaAlerts</name>
     <message>
-        <location filename="../../desk_gui/ui/sla_alerts.py" line="+69"/>
+        <location filename="../../desk_gui/ui/sla_alerts.py" line="+93"/>
         <source>SLA warning: {ticket}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1562,6 +1730,16 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+6"/>
+        <source>{n} unread alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The newest: {alert}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+11"/>
         <source>{target}: level {level} ({policy})</source>
         <translation type="unfinished"></translation>
@@ -1570,7 +1748,7 @@ Folder: {folder}</source>
 <context>
     <name>SlaPanel</name>
     <message>
-        <location filename="../../desk_gui/ui/sla_panel.py" line="+40"/>
+        <location filename="../../desk_gui/ui/sla_panel.py" line="+37"/>
         <source>First response</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1863,7 +2041,7 @@ Folder: {folder}</source>
 <context>
     <name>TicketListModel</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_list_model.py" line="+59"/>
+        <location filename="../../desk_gui/ui/ticket_list_model.py" line="+56"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1995,7 +2173,7 @@ Group: {group}</source>
 <context>
     <name>TriggerSettings</name>
     <message>
-        <location filename="../../desk_gui/ui/trigger_settings.py" line="+53"/>
+        <location filename="../../desk_gui/ui/trigger_settings.py" line="+50"/>
         <source>Ticket created</source>
         <translation type="unfinished"></translation>
     </message>

@@ -18,6 +18,7 @@ from desk_gui.models.mailbox import MailboxState, Security
 from desk_gui.sync.facade import Desk
 from desk_gui.sync.mail_in import admin
 from desk_gui.sync.secrets import SERVICE, KeyringSecrets
+from desk_gui.ui.i18n import Translations
 from desk_gui.ui.mailbox_settings import MailboxForm, MailboxSettingsDialog
 
 from ..sync.mail_in import conftest as mail_in
@@ -166,6 +167,7 @@ def test_a_wrong_password_shows_the_error_and_a_new_one_fixes_it(
     seeded: Seeded,
     imap_account: ImapAccount,
     memory_keyring: MemoryKeyring,
+    translations: Translations,
 ) -> None:
     dialog = open_dialog(qtbot, desk, KeyringSecrets())
     assert add_through_form(qtbot, dialog, imap_account, "sales", "wrong") == ("sales", False)
@@ -185,6 +187,13 @@ def test_a_wrong_password_shows_the_error_and_a_new_one_fixes_it(
     dialog.select("sales")
     assert "“sales”: not fetching since" in dialog.result_text()
     assert "[AUTHENTICATIONFAILED] no" in dialog.result_text()
+    translations.apply("de")  # the same error in the reader's language
+    dialog.list.clearSelection()
+    dialog.list.setCurrentItem(None)  # type: ignore[arg-type]
+    dialog.select("sales")
+    assert f"Anmeldung von {imap_account.user} bei 127.0.0.1:" in dialog.result_text()
+    assert "fehlgeschlagen (Server: [AUTHENTICATIONFAILED] no)" in dialog.result_text()
+    translations.apply("en")
 
     dialog.edit_button.click()
     form = dialog.form

@@ -19,6 +19,8 @@ from desk_gui.sync.facade import Desk
 from desk_gui.sync.mail_out import drain_outbox
 from desk_gui.ui.collision_dialog import CollisionDialog
 from desk_gui.ui.drafts import FILES_KEPT_S, DraftStore, StoredDraft
+from desk_gui.ui.i18n import Translations
+from desk_gui.ui.outbox_panel import outbox_rows, state_text
 from desk_gui.ui.ticket_view import TicketView
 
 from ..sync.mail_in.conftest import MemorySecrets
@@ -102,6 +104,7 @@ def test_a_customer_message_after_opening_holds_the_send(
 def test_a_rejected_mail_shows_failed_with_retry_and_edit(
     qtbot: QtBot,
     desk: Desk,
+    translations: Translations,
     reply_setup: ReplySetup,
     sink: Sink,
     make_view: MakeView,
@@ -128,6 +131,13 @@ def test_a_rejected_mail_shows_failed_with_retry_and_edit(
     assert view.outbox.isVisible() and bar.retry.isVisible() and bar.edit.isVisible()
     assert "554 5.7.1 Relay access denied" in bar.text.text()
     assert "Not sent: server refused: 554 5.7.1 Relay" in view.conversation.toPlainText()
+    # The stored reason is shown in the reader's language, the server's words as they came.
+    translations.apply("de")
+    with desk.store.read() as s:
+        [failed] = outbox_rows(s, tid)
+    german = "Nicht gesendet: Server hat abgelehnt: 554 5.7.1 Relay access denied"
+    assert state_text(failed) == german
+    translations.apply("en")
 
     # Retry puts the very same mail back in the queue; this time the sink takes it.
     with qtbot.waitSignal(view.outbox.retried, timeout=5000):

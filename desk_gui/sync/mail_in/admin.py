@@ -30,11 +30,13 @@ from sqlalchemy.orm import Session
 
 from desk_gui.models import blob
 from desk_gui.models.commands import Actor, run_in
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.inbound import InboundMail, InboundState, IntakeRule, SpamList
 from desk_gui.models.lease import Lease
 from desk_gui.models.mailbox import Mailbox, MailboxState, Security
 from desk_gui.models.outbound import MailboxOutbound
 from desk_gui.models.party import Contact, ContractLevel, Group, Organization
+from desk_gui.models.reason import Reason, ReasonedError, reason
 from desk_gui.models.store import Store
 from desk_gui.models.ticket import Priority, Ticket
 
@@ -52,7 +54,7 @@ CAPABILITIES_OF_INTEREST = ("IDLE", "CONDSTORE", "UIDPLUS")
 BIG_IMPORT = 2000
 
 
-class AdminError(Exception):
+class AdminError(ReasonedError):
     """A setting was refused or a mailbox cannot be reached; the message says why."""
 
 
@@ -95,7 +97,7 @@ class MailboxInfo:
     ingested: int
     spam: int
     last_success_at: datetime | None
-    last_error: str | None
+    last_error: Reason | None
     last_error_at: datetime | None
 
     @property
@@ -341,7 +343,7 @@ def check_connection(
             client.logout()
 
 
-def explain(mailbox: Mailbox, error: BaseException | str) -> str:
+def explain(mailbox: Mailbox, error: BaseException | str) -> Reason:
     """One line a person can act on, for an IMAP failure (an exception or a report's text)."""
     text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
     kind, _, detail = text.partition(": ")
@@ -349,30 +351,64 @@ def explain(mailbox: Mailbox, error: BaseException | str) -> str:
     where = f"{mailbox.imap_host}:{mailbox.imap_port or DEFAULT_PORTS[mailbox.imap_security]}"
     low = text.lower()
     if kind == "LoginError" or "authenticationfailed" in low or "authentication failed" in low:
-        return f"authentication failed for {mailbox.imap_user} at {where} (server: {detail})"
+        return reason(
+            QT_TRANSLATE_NOOP(
+                "Reason", "authentication failed for {user} at {where} (server: {answer})"
+            ),
+            user=mailbox.imap_user or "",
+            where=where,
+            answer=detail,
+        )
     if kind == "ConnectionRefusedError":
-        return f"connection refused by {where} (is the host and port right, is it running?)"
+        return reason(
+            QT_TRANSLATE_NOOP(
+                "Reason",
+                "connection refused by {where} (is the host and port right, is it running?)",
+            ),
+            where=where,
+        )
     if kind == "gaierror":
-        return f"host {mailbox.imap_host!r} not found ({detail})"
+        return reason(
+            QT_TRANSLATE_NOOP("Reason", "host {host} not found ({error})"),
+            host=repr(mailbox.imap_host),
+            error=detail,
+        )
     if "SSL" in kind or "Certificate" in kind or "STARTTLS" in text:
-        return (
-            f"TLS error with {where} ({detail}); check --security "
-            "(ssl on port 993, starttls on 143) and the server's certificate"
+        return reason(
+            QT_TRANSLATE_NOOP(
+                "Reason",
+                "TLS error with {where} ({error}); check --security "
+                "(ssl on port 993, starttls on 143) and the server's certificate",
+            ),
+            where=where,
+            error=detail,
         )
     if kind in ("TimeoutError", "timeout") or "timed out" in low:
-        return f"no answer from {where} (timed out)"
+        return reason(
+            QT_TRANSLATE_NOOP("Reason", "no answer from {where} (timed out)"), where=where
+        )
     if "select failed" in low:
         return _folder_missing(mailbox, detail)
     if "no IMAP password" in detail:
-        var = env_name(mailbox_account(mailbox.name, "imap"))
-        return f"{detail}: give it with 'desk-gui mailbox password {mailbox.name}' or set {var}"
+        return reason(
+            QT_TRANSLATE_NOOP(
+                "Reason", "{error}: give it with 'desk-gui mailbox password {name}' or set {var}"
+            ),
+            error=detail,
+            name=mailbox.name,
+            var=env_name(mailbox_account(mailbox.name, "imap")),
+        )
     if kind in ("MailboxConfigError", "LeaseLost", "LookupError"):
-        return detail
-    return f"{where}: {text}"
+        return Reason(detail)
+    return reason(QT_TRANSLATE_NOOP("Reason", "{where}: {error}"), where=where, error=text)
 
 
-def _folder_missing(mailbox: Mailbox, detail: str) -> str:
-    return f"folder {mailbox.folder!r} not found on the server ({detail.strip()})"
+def _folder_missing(mailbox: Mailbox, detail: str) -> Reason:
+    return reason(
+        QT_TRANSLATE_NOOP("Reason", "folder {folder} not found on the server ({answer})"),
+        folder=repr(mailbox.folder),
+        answer=detail.strip(),
+    )
 
 
 def _unbytes(text: str) -> str:
@@ -497,7 +533,7 @@ def summarize(store: Store, report: MailboxReport) -> PassSummary:
             return PassSummary(report.mailbox, busy=True, error=report.error.partition(": ")[2])
         with store.read() as session:
             mailbox = session.scalar(select(Mailbox).where(Mailbox.name == report.mailbox))
-        error = explain(mailbox, report.error) if mailbox is not None else report.error
+        error = str(explain(mailbox, report.error)) if mailbox is not None else report.error
         return PassSummary(report.mailbox, error=error)
     counts = Counter(_kind(o) for o in report.outcomes)
     states = Counter(o.state for o in report.outcomes)

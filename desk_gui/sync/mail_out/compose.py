@@ -21,9 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_gui.models import blob
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.mailbox import Mailbox
 from desk_gui.models.message import Attachment, Message
 from desk_gui.models.outbound import OutboundKind, OutboundMail
+from desk_gui.models.reason import ReasonedError, reason
 
 from ..mime import html_to_text
 
@@ -31,7 +33,7 @@ POLICY = policy.SMTP  # CRLF line ends, 78-column folding
 _B64_LINE = 57  # raw bytes per 76-character base64 line
 
 
-class ComposeError(ValueError):
+class ComposeError(ReasonedError, ValueError):
     """The mail cannot be built as given (a header value with a line break...)."""
 
 
@@ -69,7 +71,14 @@ class Outgoing:
 
 def refuse_line_breaks(name: str, value: str | None) -> None:
     if value and ("\r" in value or "\n" in value or "\0" in value):
-        raise ComposeError(f"line break in the {name} header refused (header injection)")
+        raise ComposeError(
+            reason(
+                QT_TRANSLATE_NOOP(
+                    "Reason", "line break in the {name} header refused (header injection)"
+                ),
+                name=name,
+            )
+        )
 
 
 def _check(out: Outgoing) -> None:
@@ -94,7 +103,13 @@ def _address(addr: str, name: str = "") -> Address:
     try:
         return Address(display_name=name, addr_spec=addr)
     except (ValueError, IndexError) as exc:  # the library's own parse of the address
-        raise ComposeError(f"not a mail address: {addr!r} ({exc})") from None
+        raise ComposeError(
+            reason(
+                QT_TRANSLATE_NOOP("Reason", "not a mail address: {addr} ({error})"),
+                addr=repr(addr),
+                error=str(exc),
+            )
+        ) from None
 
 
 def base64_body(chunks: Iterable[bytes]) -> Iterator[str]:
@@ -172,7 +187,11 @@ def outgoing_for(session: Session, row: OutboundMail, mailbox: Mailbox) -> Outgo
     """
     msg = session.get(Message, row.message_uuid)
     if msg is None or mailbox.from_addr is None:
-        raise ComposeError("the message or the mailbox's sender address is gone")
+        raise ComposeError(
+            reason(
+                QT_TRANSLATE_NOOP("Reason", "the message or the mailbox's sender address is gone")
+            )
+        )
     atts = session.scalars(
         select(Attachment).where(Attachment.message_id == msg.id).order_by(Attachment.filename)
     )
@@ -214,7 +233,9 @@ def store_raw(session: Session, row: OutboundMail) -> str:
     msg = session.get(Message, row.message_uuid)
     mailbox = session.get(Mailbox, row.mailbox_id)
     if msg is None or mailbox is None:
-        raise ComposeError("the message or its mailbox is gone")
+        raise ComposeError(
+            reason(QT_TRANSLATE_NOOP("Reason", "the message or its mailbox is gone"))
+        )
     raw = to_bytes(compose(outgoing_for(session, row, mailbox)))
     msg.raw_sha256 = blob.put_bytes(session, raw)
     return msg.raw_sha256

@@ -26,9 +26,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desk_gui.models.blob import Blob, BlobChunk
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.mailbox import Mailbox, Security
 from desk_gui.models.message import Message
 from desk_gui.models.outbound import MailboxOutbound, OutboundMail, OutboundState
+from desk_gui.models.reason import Reason, ReasonedError, joined, reason, stored
 from desk_gui.models.store import Store
 
 from ..leases import db_now
@@ -65,26 +67,30 @@ class DrainReport:
         return self.sent + self.retrying + self.failed + self.found_in_sent
 
 
-class SmtpConfigError(Exception):
+class SmtpConfigError(ReasonedError):
     """The mailbox cannot send as configured (no host, no password)."""
 
 
-class TemporaryFailure(Exception):
+class TemporaryFailure(ReasonedError):
     """Try again later (4xx, the server unreachable, the connection lost)."""
 
-    def __init__(self, reason: str, maybe_sent: bool = False) -> None:
-        super().__init__(reason)
+    def __init__(self, why: Reason, maybe_sent: bool = False) -> None:
+        super().__init__(why)
         # The connection broke mid-transaction: the server may have taken the mail.
         self.maybe_sent = maybe_sent
 
 
-class PermanentFailure(Exception):
+class PermanentFailure(ReasonedError):
     """The server refused the mail for good (5xx)."""
 
 
 def connect_smtp(mailbox: Mailbox, secrets: Secrets, timeout: float = 30.0) -> smtplib.SMTP:
     if not mailbox.smtp_host:
-        raise SmtpConfigError(f"mailbox {mailbox.name!r} has no SMTP host")
+        raise SmtpConfigError(
+            reason(
+                QT_TRANSLATE_NOOP("Reason", "mailbox {name} has no SMTP host"), name=mailbox.name
+            )
+        )
     security = mailbox.smtp_security
     port = mailbox.smtp_port or DEFAULT_PORTS[security]
     context = ssl.create_default_context()
@@ -104,7 +110,12 @@ def connect_smtp(mailbox: Mailbox, secrets: Secrets, timeout: float = 30.0) -> s
         if mailbox.smtp_user:
             password = secrets.get(mailbox_account(mailbox.name, "smtp"))
             if password is None:
-                raise SmtpConfigError(f"no SMTP password stored for mailbox {mailbox.name!r}")
+                raise SmtpConfigError(
+                    reason(
+                        QT_TRANSLATE_NOOP("Reason", "no SMTP password stored for mailbox {name}"),
+                        name=mailbox.name,
+                    )
+                )
             smtp.login(mailbox.smtp_user, password)
     except BaseException:
         with contextlib.suppress(Exception):
@@ -114,6 +125,13 @@ def connect_smtp(mailbox: Mailbox, secrets: Secrets, timeout: float = 30.0) -> s
 
 
 # --- claiming ----------------------------------------------------------------------------
+
+
+_INTERRUPTED = reason(
+    QT_TRANSLATE_NOOP(
+        "Reason", "interrupted while sending: checking the Sent folder before sending again"
+    )
+)
 
 
 def claim(
@@ -133,7 +151,7 @@ def claim(
             interrupted=True,
             claimed_by=None,
             next_attempt_at=now,
-            reason="interrupted while sending: checking the Sent folder before sending again",
+            reason=stored(_INTERRUPTED),
         )
         .execution_options(synchronize_session=False)
     )
@@ -171,7 +189,7 @@ class _Box:
     mailbox: Mailbox
     settings: MailboxOutbound
     smtp: smtplib.SMTP | None = None
-    down: str | None = None  # the server could not be reached in this drain: why
+    down: Reason | None = None  # the server could not be reached in this drain: why
     folders: sent_folder.SentFolder | None = None
 
 
@@ -190,9 +208,9 @@ class _Claimed:
 class _Outcome:
     id: uuid.UUID
     sent: bool = False
-    retry: str | None = None
-    failed: str | None = None
-    note: str | None = None
+    retry: Reason | None = None
+    failed: Reason | None = None
+    note: Reason | None = None
     found: bool = False
     maybe_sent: bool = False  # look in Sent before the next attempt
 
@@ -318,32 +336,43 @@ class Sender:
                 return checked
         try:
             if not box.mailbox.from_addr:
-                raise SmtpConfigError(f"mailbox {box.mailbox.name!r} has no sender address")
+                raise SmtpConfigError(
+                    reason(
+                        QT_TRANSLATE_NOOP("Reason", "mailbox {name} has no sender address"),
+                        name=box.mailbox.name,
+                    )
+                )
             raw = claimed.raw if claimed.raw is not None else self._raw(claimed, box)
             refused = self._send(box, box.mailbox.from_addr, claimed.recipients, raw)
         except TemporaryFailure as exc:
-            return _Outcome(claimed.id, retry=str(exc), maybe_sent=exc.maybe_sent)
+            return _Outcome(claimed.id, retry=exc.reason, maybe_sent=exc.maybe_sent)
         except SmtpConfigError as exc:
-            return _Outcome(claimed.id, retry=str(exc))
+            return _Outcome(claimed.id, retry=exc.reason)
         except (PermanentFailure, ComposeError) as exc:
-            return _Outcome(claimed.id, failed=str(exc))
+            return _Outcome(claimed.id, failed=exc.reason)
         note = None
         if refused:
-            note = "some recipients refused: " + "; ".join(
+            who = "; ".join(
                 f"{addr}: {code} {_text(msg_)}" for addr, (code, msg_) in refused.items()
             )
+            note = reason(QT_TRANSLATE_NOOP("Reason", "some recipients refused: {who}"), who=who)
         if box.settings.append_sent:
             try:
                 self._folders(box).append(raw)
             except Exception as exc:  # the mail went out: a missing copy is only noted
-                note = f"{note + '; ' if note else ''}no copy in Sent: {exc}"
+                missing = reason(
+                    QT_TRANSLATE_NOOP("Reason", "no copy in Sent: {error}"), error=str(exc)
+                )
+                note = joined(note, missing)
         return _Outcome(claimed.id, sent=True, note=note)
 
     def _raw(self, claimed: _Claimed, box: _Box) -> bytes:
         with self.store.read() as session:
             row = session.get(OutboundMail, claimed.id)
             if row is None:
-                raise PermanentFailure("the outgoing mail was removed")
+                raise PermanentFailure(
+                    reason(QT_TRANSLATE_NOOP("Reason", "the outgoing mail was removed"))
+                )
             return raw_for(session, row, box.mailbox)
 
     def _check_sent(self, box: _Box, claimed: _Claimed) -> _Outcome | None:
@@ -351,8 +380,13 @@ class Sender:
         if not box.mailbox.imap_host:
             return _Outcome(
                 claimed.id,
-                failed="interrupted while sending and the mailbox has no IMAP Sent folder to "
-                "check: it may have been sent; look, then retry or cancel",
+                failed=reason(
+                    QT_TRANSLATE_NOOP(
+                        "Reason",
+                        "interrupted while sending and the mailbox has no IMAP Sent folder "
+                        "to check: it may have been sent; look, then retry or cancel",
+                    )
+                ),
             )
         try:
             found = self._folders(box).contains(claimed.message_id)
@@ -360,9 +394,16 @@ class Sender:
             if box.folders is not None:
                 box.folders.close()
                 box.folders = None
-            return _Outcome(claimed.id, retry=f"cannot check the Sent folder: {exc}")
+            return _Outcome(
+                claimed.id,
+                retry=reason(
+                    QT_TRANSLATE_NOOP("Reason", "cannot check the Sent folder: {error}"),
+                    error=str(exc),
+                ),
+            )
         if found:
-            return _Outcome(claimed.id, sent=True, note="found in the Sent folder", found=True)
+            there = reason(QT_TRANSLATE_NOOP("Reason", "found in the Sent folder"))
+            return _Outcome(claimed.id, sent=True, note=there, found=True)
         return None
 
     def _folders(self, box: _Box) -> sent_folder.SentFolder:
@@ -377,14 +418,24 @@ class Sender:
             try:
                 box.smtp = connect_smtp(box.mailbox, self.secrets, self.timeout)
             except smtplib.SMTPAuthenticationError as exc:
-                box.down = f"SMTP login refused: {exc.smtp_code} {_text(exc.smtp_error)}"
+                box.down = reason(
+                    QT_TRANSLATE_NOOP("Reason", "SMTP login refused: {answer}"),
+                    answer=f"{exc.smtp_code} {_text(exc.smtp_error)}",
+                )
                 raise TemporaryFailure(box.down) from None
             except smtplib.SMTPResponseException as exc:
-                box.down = f"SMTP server refused: {exc.smtp_code} {_text(exc.smtp_error)}"
+                box.down = reason(
+                    QT_TRANSLATE_NOOP("Reason", "SMTP server refused: {answer}"),
+                    answer=f"{exc.smtp_code} {_text(exc.smtp_error)}",
+                )
                 raise TemporaryFailure(box.down) from None
             except (OSError, smtplib.SMTPException) as exc:
                 where = f"{box.mailbox.smtp_host}:{box.mailbox.smtp_port or ''}".rstrip(":")
-                box.down = f"cannot reach the SMTP server {where}: {exc}"
+                box.down = reason(
+                    QT_TRANSLATE_NOOP("Reason", "cannot reach the SMTP server {where}: {error}"),
+                    where=where,
+                    error=str(exc),
+                )
                 raise TemporaryFailure(box.down) from None
         return box.smtp
 
@@ -400,21 +451,33 @@ class Sender:
             codes = {code for code, _ in exc.recipients.values()}
             why = "; ".join(f"{a}: {c} {_text(m)}" for a, (c, m) in exc.recipients.items())
             if any(400 <= c < 500 for c in codes):
-                raise TemporaryFailure(f"recipients deferred: {why}") from None
-            raise PermanentFailure(f"recipients refused: {why}") from None
+                raise TemporaryFailure(
+                    reason(QT_TRANSLATE_NOOP("Reason", "recipients deferred: {who}"), who=why)
+                ) from None
+            raise PermanentFailure(
+                reason(QT_TRANSLATE_NOOP("Reason", "recipients refused: {who}"), who=why)
+            ) from None
         except smtplib.SMTPResponseException as exc:  # sender refused, data refused...
             _reset(smtp)
             why = f"{exc.smtp_code} {_text(exc.smtp_error)}"
             if 400 <= exc.smtp_code < 500:
-                raise TemporaryFailure(f"server said: {why}") from None
-            raise PermanentFailure(f"server refused: {why}") from None
+                raise TemporaryFailure(
+                    reason(QT_TRANSLATE_NOOP("Reason", "server said: {answer}"), answer=why)
+                ) from None
+            raise PermanentFailure(
+                reason(QT_TRANSLATE_NOOP("Reason", "server refused: {answer}"), answer=why)
+            ) from None
         except (OSError, smtplib.SMTPException) as exc:  # the connection broke
             box.smtp = None
             with contextlib.suppress(Exception):
                 smtp.close()
             # Lost while the message itself was on its way: the server may have it.
             maybe_sent = phase[0] == "data"
-            raise TemporaryFailure(f"connection lost while sending: {exc}", maybe_sent) from None
+            lost = reason(
+                QT_TRANSLATE_NOOP("Reason", "connection lost while sending: {error}"),
+                error=str(exc),
+            )
+            raise TemporaryFailure(lost, maybe_sent) from None
 
     def _record(self, outcomes: list[_Outcome], report: DrainReport) -> None:
         if not outcomes:
@@ -460,21 +523,29 @@ def _load_small_raws(session: Session, claimed: list[_Claimed]) -> None:
 def _apply(row: OutboundMail, outcome: _Outcome, now: datetime, report: DrainReport) -> None:
     row.claimed_by, row.claim_expires_at = None, None
     if outcome.sent:
-        row.state, row.sent_at, row.reason = OutboundState.SENT, now, outcome.note
+        row.state, row.sent_at, row.reason = OutboundState.SENT, now, stored(outcome.note)
         row.interrupted = False
         if outcome.found:
             report.found_in_sent += 1
         else:
             report.sent += 1
     elif outcome.retry is not None and row.attempts < MAX_ATTEMPTS:
-        row.state, row.reason = OutboundState.QUEUED, outcome.retry
+        row.state, row.reason = OutboundState.QUEUED, stored(outcome.retry)
         row.interrupted = row.interrupted or outcome.maybe_sent
         row.next_attempt_at = now + backoff(row.attempts)
         report.retrying += 1
     else:
         row.state = OutboundState.FAILED
-        row.reason = outcome.failed or f"gave up after {row.attempts} attempts: {outcome.retry}"
+        row.reason = stored(outcome.failed or _gave_up(row.attempts, outcome.retry))
         report.failed += 1
+
+
+def _gave_up(attempts: int, last: Reason | None) -> Reason:
+    return reason(
+        QT_TRANSLATE_NOOP("Reason", "gave up after {n} attempts: {last}"),
+        n=attempts,
+        last=last or "",
+    )
 
 
 def _transaction(

@@ -214,12 +214,12 @@ def test_explain_turns_failures_into_one_actionable_line() -> None:
         "RuntimeError: odd": "mail.example:993: RuntimeError: odd",
     }
     for text, expected in cases.items():
-        assert admin.explain(box, text) == expected
-    assert admin.explain(box, ConnectionRefusedError(111, "Connection refused")).startswith(
+        assert str(admin.explain(box, text)) == expected
+    assert str(admin.explain(box, ConnectionRefusedError(111, "Connection refused"))).startswith(
         "connection refused by mail.example:993"
     )
     ssl_text = "SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)"
-    assert admin.explain(box, ssl_text).startswith("TLS error with mail.example:993 ([SSL: ")
+    assert str(admin.explain(box, ssl_text)).startswith("TLS error with mail.example:993 ([SSL: ")
 
 
 def test_summarize_counts_a_pass(sqlite_store: Store) -> None:

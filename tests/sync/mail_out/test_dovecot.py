@@ -21,6 +21,7 @@ from desk_gui.models import Mailbox, Message, OutboundMail, OutboundState, Ticke
 from desk_gui.models.commands import CreateTicket, execute
 from desk_gui.models.mailbox import Security
 from desk_gui.models.outbound import MailboxOutbound
+from desk_gui.models.reason import Reason
 from desk_gui.models.store import Store
 from desk_gui.sync.mail_in.engine import MailEngine
 from desk_gui.sync.mail_out import Queued, ReplyDraft, drain_outbox, queue_reply
@@ -133,7 +134,8 @@ def test_interrupted_send_found_in_sent_is_not_sent_again(
     with sqlite_store.read() as s:
         row = s.get(OutboundMail, queued.outbound_id)
         assert row is not None and row.state is OutboundState.SENT
-        assert row.reason == "found in the Sent folder" and not row.interrupted
+        assert row.reason is not None and not row.interrupted
+        assert str(Reason.decode(row.reason)) == "found in the Sent folder"
 
 
 def test_interrupted_send_missing_from_sent_goes_out_once(

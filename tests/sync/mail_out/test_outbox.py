@@ -13,6 +13,7 @@ from desk_gui.models import Message, OutboundMail, OutboundState, Status, Ticket
 from desk_gui.models.base import utcnow
 from desk_gui.models.blob import read_bytes
 from desk_gui.models.commands import CommandError, execute
+from desk_gui.models.reason import loaded
 from desk_gui.models.reply_commands import HeaderInjection, RetrySend, outbound_for_ticket
 from desk_gui.models.store import Store
 from desk_gui.sync.mail_out import Held, OutgoingFile, Queued, ReplyDraft, drain_outbox, queue_reply
@@ -121,7 +122,7 @@ def test_smtp_down_stays_queued_then_goes(store: Store, secrets: MemorySecrets) 
     assert report.retrying == 1 and report.sent == 0
     out = row(store, queued.outbound_id)
     assert out.state is OutboundState.QUEUED and out.attempts == 1
-    assert out.reason and "cannot reach the SMTP server" in out.reason
+    assert "cannot reach the SMTP server" in str(loaded(out.reason))
     assert out.next_attempt_at > out.created_at
 
     sink = start_sink(port)
@@ -151,7 +152,7 @@ def test_4xx_retries_with_backoff(desk: Desk, sink: Sink, secrets: MemorySecrets
     queued = reply(desk)
     assert drain(desk, secrets).retrying == 1
     first = row(desk.store, queued.outbound_id)
-    assert first.state is OutboundState.QUEUED and "451" in (first.reason or "")
+    assert first.state is OutboundState.QUEUED and "451" in str(loaded(first.reason))
     wait = first.next_attempt_at - first.created_at
     assert timedelta(seconds=50) < wait <= backoff(1) + timedelta(seconds=5)
 
@@ -172,7 +173,7 @@ def test_5xx_fails_visibly_and_retry_sends(desk: Desk, sink: Sink, secrets: Memo
     assert drain(desk, secrets).failed == 1
     out = row(desk.store, queued.outbound_id)
     assert out.state is OutboundState.FAILED
-    assert "550" in (out.reason or "") and "No such user" in (out.reason or "")
+    assert "550" in str(loaded(out.reason)) and "No such user" in str(loaded(out.reason))
     assert drain(desk, secrets).handled == 0  # failed stays failed
 
     del sink.handler.rcpt_replies["max@kunde.example"]
@@ -310,14 +311,14 @@ def test_connection_lost_in_data_is_never_resent_blindly(
     assert drain(desk, secrets).retrying == 1
     out = row(desk.store, queued.outbound_id)
     assert out.state is OutboundState.QUEUED and out.interrupted
-    assert "connection lost while sending" in (out.reason or "")
+    assert "connection lost while sending" in str(loaded(out.reason))
 
     sink.handler.handle_DATA = original  # type: ignore[method-assign]
     _due_now(desk.store, queued.outbound_id)
     # No IMAP to look in Sent: the agent decides, nothing goes out twice by itself.
     assert drain(desk, secrets).failed == 1
     out = row(desk.store, queued.outbound_id)
-    assert out.state is OutboundState.FAILED and "may have been sent" in (out.reason or "")
+    assert out.state is OutboundState.FAILED and "may have been sent" in str(loaded(out.reason))
     assert len(sink.received) == 1
 
 

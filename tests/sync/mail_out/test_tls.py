@@ -21,6 +21,7 @@ from sqlalchemy import update
 
 from desk_gui.models import OutboundMail, OutboundState
 from desk_gui.models.mailbox import Security
+from desk_gui.models.reason import loaded
 from desk_gui.models.store import Store
 from desk_gui.sync.mail_out import Queued, ReplyDraft, drain_outbox, queue_reply
 from desk_gui.sync.secrets import mailbox_account
@@ -108,7 +109,7 @@ def test_tls_and_login(sqlite_store: Store, tls_server: tuple[Security, int, Sin
     with sqlite_store.read() as s:
         row = s.get(OutboundMail, queued.outbound_id)
         assert row is not None and row.state is OutboundState.QUEUED
-        assert row.reason is not None and "SMTP login refused: 535" in row.reason
+        assert "SMTP login refused: 535" in str(loaded(row.reason))
 
     secrets.set(mailbox_account("support", "smtp"), "s3cret")
     with sqlite_store.write() as s:
@@ -135,5 +136,5 @@ def test_untrusted_certificate_is_refused(
     assert drain_outbox(sqlite_store, secrets, acknowledge=False).retrying == 1
     with sqlite_store.read() as s:
         row = s.get(OutboundMail, queued.outbound_id)
-        assert row is not None and "CERTIFICATE_VERIFY_FAILED" in (row.reason or "")
+        assert row is not None and "CERTIFICATE_VERIFY_FAILED" in str(loaded(row.reason))
     assert handler.received == []
