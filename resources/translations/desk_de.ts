@@ -1266,7 +1266,53 @@ Ordner: {folder}</translation>
         <translation>abgebrochen von {actor}</translation>
     </message>
     <message>
-        <location filename="../../desk_gui/sync/mail_in/admin.py" line="+355"/>
+        <location filename="../../desk_gui/sync/mail_in/admin.py" line="+147"/>
+        <source>a mailbox needs a name, an IMAP host and a user</source>
+        <translation>ein Postfach braucht einen Namen, einen IMAP-Server und einen Benutzer</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>not a port: {port}</source>
+        <translation>kein Port: {port}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the folder must not be empty</source>
+        <translation>der Ordner darf nicht leer sein</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>no group {name} (groups: {names})</source>
+        <translation>keine Gruppe {name} (Gruppen: {names})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+160"/>
+        <source>none yet</source>
+        <translation>noch keine</translation>
+    </message>
+    <message>
+        <location line="-132"/>
+        <source>a password is needed</source>
+        <translation>ein Passwort wird benötigt</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>a mailbox {name} exists already</source>
+        <translation>ein Postfach {name} gibt es schon</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>the password must not be empty</source>
+        <translation>das Passwort darf nicht leer sein</translation>
+    </message>
+    <message>
+        <location line="+73"/>
+        <source>no mailbox {name} (mailboxes: {names})</source>
+        <translation>kein Postfach {name} (Postfächer: {names})</translation>
+    </message>
+    <message>
+        <location line="+52"/>
         <source>authentication failed for {user} at {where} (server: {answer})</source>
         <translation>Anmeldung von {user} bei {where} fehlgeschlagen (Server: {answer})</translation>
     </message>

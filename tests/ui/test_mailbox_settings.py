@@ -211,6 +211,7 @@ def test_the_form_refuses_what_admin_refuses_and_stays_open(
     seeded: Seeded,
     imap_account: ImapAccount,
     memory_keyring: MemoryKeyring,
+    translations: Translations,
 ) -> None:
     dialog = open_dialog(qtbot, desk, KeyringSecrets())
     add_through_form(qtbot, dialog, imap_account, "support", "secret")
@@ -226,6 +227,10 @@ def test_the_form_refuses_what_admin_refuses_and_stays_open(
     form.host.clear()
     form.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     qtbot.waitUntil(lambda: "needs a name, an IMAP host" in form.error.text(), timeout=5000)
+    translations.apply("de")  # refusals come in the reader's language
+    form.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: "braucht einen Namen, einen IMAP-Server" in form.error.text())
+    translations.apply("en")
     form.reject()
     assert [i.name for i in admin.list_mailboxes(desk.store, KeyringSecrets())] == ["support"]
 

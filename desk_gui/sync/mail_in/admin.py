@@ -143,11 +143,15 @@ def password_source(secrets: Secrets, name: str) -> str:
 
 def _validated(settings: MailboxSettings) -> MailboxSettings:
     if not settings.name.strip() or not settings.imap_host.strip() or not settings.user.strip():
-        raise AdminError("a mailbox needs a name, an IMAP host and a user")
+        raise AdminError(
+            reason(QT_TRANSLATE_NOOP("Reason", "a mailbox needs a name, an IMAP host and a user"))
+        )
     if settings.imap_port is not None and not 0 < settings.imap_port < 65536:
-        raise AdminError(f"not a port: {settings.imap_port}")
+        raise AdminError(
+            reason(QT_TRANSLATE_NOOP("Reason", "not a port: {port}"), port=settings.imap_port)
+        )
     if not settings.folder.strip():
-        raise AdminError("the folder must not be empty")
+        raise AdminError(reason(QT_TRANSLATE_NOOP("Reason", "the folder must not be empty")))
     return settings
 
 
@@ -155,7 +159,13 @@ def find_group(session: Session, name: str) -> Group:
     group = session.scalar(select(Group).where(func.lower(Group.name) == name.strip().lower()))
     if group is None:
         names = ", ".join(session.scalars(select(Group.name).order_by(Group.name)))
-        raise AdminError(f"no group {name!r} (groups: {names or 'none yet'})")
+        raise AdminError(
+            reason(
+                QT_TRANSLATE_NOOP("Reason", "no group {name} (groups: {names})"),
+                name=repr(name),
+                names=names or reason(QT_TRANSLATE_NOOP("Reason", "none yet")),
+            )
+        )
     return group
 
 
@@ -181,14 +191,19 @@ def add_mailbox(
     if env_secret and password is not None:
         raise AdminError("with the environment opt-in the password comes from the environment")
     if not env_secret and password is None:
-        raise AdminError("a password is needed")
+        raise AdminError(reason(QT_TRANSLATE_NOOP("Reason", "a password is needed")))
     if not env_secret and not secrets.secure:
         raise NoSecureKeyring(no_keyring_message(s.name))
     hlc = store.clock.now()
     with store.write() as session:
         mailbox = session.scalar(select(Mailbox).where(_named(s.name)))
         if mailbox is not None and mailbox.imap_host is not None:
-            raise AdminError(f"a mailbox {s.name!r} exists already")
+            raise AdminError(
+                reason(
+                    QT_TRANSLATE_NOOP("Reason", "a mailbox {name} exists already"),
+                    name=repr(s.name),
+                )
+            )
         reattached = mailbox is not None
         if mailbox is None:
             mailbox = Mailbox()
@@ -233,7 +248,7 @@ def set_password(store: Store, secrets: Secrets, name: str, password: str) -> No
     """A new password for an existing mailbox (changed on the server, keyring reset)."""
     name = get_mailbox(store, name).name
     if not password:
-        raise AdminError("the password must not be empty")
+        raise AdminError(reason(QT_TRANSLATE_NOOP("Reason", "the password must not be empty")))
     if not secrets.secure:
         raise NoSecureKeyring(no_keyring_message(name))
     try:
@@ -304,7 +319,13 @@ def get_mailbox(store: Store, name: str) -> Mailbox:
             names = session.scalars(
                 select(Mailbox.name).where(Mailbox.imap_host.is_not(None)).order_by(Mailbox.name)
             )
-            raise AdminError(f"no mailbox {name!r} (mailboxes: {', '.join(names) or 'none yet'})")
+            raise AdminError(
+                reason(
+                    QT_TRANSLATE_NOOP("Reason", "no mailbox {name} (mailboxes: {names})"),
+                    name=repr(name),
+                    names=", ".join(names) or reason(QT_TRANSLATE_NOOP("Reason", "none yet")),
+                )
+            )
         return mailbox
 
 
