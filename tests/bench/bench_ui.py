@@ -2,6 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen uv run python tests/bench/bench_ui.py --db PATH
         [--tickets N] [--changes 40] [--jumps 12] [--baseline-rows 10000]
+        [--no-engine | --sla-passes 1] [--storm N]
 
 --db is a populated store (bench_store.py's 1,000,000-ticket demo store); without it a
 temporary store with --tickets demo tickets is made first. The status-change part
@@ -15,6 +16,18 @@ its statuses (it gains history rows). Figures, each with a baseline from this ru
                 vs. refreshing the whole view after the change
   memory        process RSS after all of it (target <= 400 MB)
                 vs. the eager model's growth for --baseline-rows rows
+  engine        the window starts its engine passes (SLA, outbox) as the app does; the
+                bench waits for --sla-passes SLA passes to end and reports the peak RSS
+                over the whole run, split into private (anonymous) and file-mapped
+                memory (the store's memory map, libraries) as sampled from
+                /proc/self/smaps_rollup, with the CPU seconds of the process
+
+--no-engine measures the window alone. --storm N first makes the levels of the N
+tickets whose levels fired last due again, as if no engine had run while they fell
+due: their escalation events and SLA alerts are deleted and their next level is put
+at the epoch, so the app's first SLA pass fires them all again (late). It changes the
+store: use a copy. A demo store the engine never ran on needs no --storm to fire
+whatever fell due in its past.
 """
 
 from __future__ import annotations
@@ -26,6 +39,7 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,11 +51,13 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings
 from PySide6.QtGui import QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
 from qasync import QEventLoop
+from sqlalchemy import bindparam, text
 
 from desk_gui.models import Status, queries
 from desk_gui.models.commands import SetStatus
 from desk_gui.models.store import Store
 from desk_gui.sync.facade import Desk, TicketChange
+from desk_gui.sync.sla.engine import SlaReport
 from desk_gui.ui import app as desk_app
 from desk_gui.ui.i18n import Translations
 from desk_gui.ui.main_window import MainWindow
@@ -58,6 +74,89 @@ def rss_mb(field: str = "VmRSS") -> float:
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def rollup_mb() -> tuple[float, float]:
+    """(resident, of it anonymous) MB of this process, all mappings summed by the kernel."""
+    found: dict[str, float] = {}
+    for line in Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]:
+        key, value = line.split(":", 1)
+        found[key] = int(value.split()[0]) / 1024
+    return found.get("Rss", float("nan")), found.get("Anonymous", float("nan"))
+
+
+class Sampler:
+    """Samples RSS every 50 ms on a thread of its own: VmHWM says how high RSS went, but
+    not whether private memory or mapped file pages took it there."""
+
+    def __init__(self) -> None:
+        self.peak = (0.0, 0.0)  # (rss, anonymous) at the highest sampled RSS
+        self.max_anon = 0.0
+        self.max_file = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.sample()
+
+    def sample(self) -> None:
+        rss, anon = rollup_mb()
+        if rss > self.peak[0]:
+            self.peak = (rss, anon)
+        self.max_anon = max(self.max_anon, anon)
+        self.max_file = max(self.max_file, rss - anon)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+
+class EngineWatch:
+    """The window's engine passes as they end: name, wall seconds, and what an SLA pass did."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.passes: list[str] = []
+        self.sla = 0
+        self.fired = 0
+        self._since = time.perf_counter()
+        window.engine.passed.connect(self._passed)
+
+    def _passed(self, name: str, report: object) -> None:
+        took = time.perf_counter() - self._since
+        self._since = time.perf_counter()
+        line = f"{name} {took:.1f} s"
+        if isinstance(report, SlaReport):
+            self.sla += 1
+            self.fired += len(report.fired)
+            line += f" (recomputed {report.recomputed:,}, fired {len(report.fired):,} levels)"
+        self.passes.append(line)
+
+
+def make_storm(url: str, tickets: int) -> None:
+    """Make the levels of the `tickets` whose levels fired last due again (see --storm)."""
+    with Store(url).write() as s:
+        ids = [
+            r[0]
+            for r in s.execute(
+                text(
+                    "SELECT ticket_id FROM escalation_events GROUP BY ticket_id"
+                    " ORDER BY max(fired_at) DESC LIMIT :n"
+                ),
+                {"n": tickets},
+            )
+        ]
+        for at in range(0, len(ids), 500):
+            part = {"ids": ids[at : at + 500]}
+            for sql in (
+                "DELETE FROM escalation_events WHERE ticket_id IN :ids",
+                "DELETE FROM alerts WHERE ticket_id IN :ids AND source LIKE 'sla:%'",
+                "UPDATE sla_tickets SET next_level_s = 0 WHERE ticket_id IN :ids",
+            ):
+                s.execute(text(sql).bindparams(bindparam("ids", expanding=True)), part)
+    print(f"storm: the levels of {len(ids):,} tickets are due again", file=sys.stderr)
 
 
 class Probe(StatusBadgeDelegate):
@@ -266,7 +365,25 @@ def eager_baseline(store: Store, n: int) -> tuple[float, float, QTableView]:
     return took, rss_mb() - before, view
 
 
+async def wait_engine(window: MainWindow, watch: EngineWatch, args: argparse.Namespace) -> None:
+    """Until the window's engine has ended --sla-passes SLA passes and the outbox pass
+    after the last, then until what the window does about them has settled."""
+    start, cpu = time.perf_counter(), time.process_time()
+    await until(
+        lambda: watch.sla >= args.sla_passes and watch.passes[-1].startswith("outbox"),
+        timeout=args.engine_timeout,
+    )
+    await asyncio.sleep(3)  # the alerts, the bell, the list's due times re-read
+    print(
+        f"\nengine passes: {'; '.join(watch.passes)}; waited {time.perf_counter() - start:.1f} s"
+        f" wall, {time.process_time() - cpu:.1f} s CPU of this process"
+    )
+
+
 async def run(window: MainWindow, store: Store, calls: list[int], args: argparse.Namespace) -> int:
+    sampler = Sampler()
+    cpu = time.process_time()
+    watch = EngineWatch(window)
     await until(lambda: window.navigation.view("all") is not None)
     bench = Bench(window, calls, args)
     peaks = [f"window {rss_mb('VmHWM'):.0f}"]
@@ -276,9 +393,15 @@ async def run(window: MainWindow, store: Store, calls: list[int], args: argparse
     peaks.append(f"scrolling {rss_mb('VmHWM'):.0f}")
     commit, returned, refresh = await bench.status_changes()
     peaks.append(f"status {rss_mb('VmHWM'):.0f}")
+    if args.engine:
+        await wait_engine(window, watch, args)
+        peaks.append(f"engine passes {rss_mb('VmHWM'):.0f}")
+    sampler.stop()
     rss = rss_mb()
     hwm = rss_mb("VmHWM")
     anon, file = rss_mb("RssAnon"), rss_mb("RssFile")
+    at_peak, anon_at_peak = sampler.peak
+    engine = f"{watch.sla} SLA passes, {watch.fired:,} levels fired" if args.engine else "no engine"
     eager_ms, eager_mb, _view = eager_baseline(store, args.baseline_rows)
     total = queries_count(store)
     lazy = statistics.median(firsts)
@@ -305,6 +428,12 @@ async def run(window: MainWindow, store: Store, calls: list[int], args: argparse
     ok = (
         max(firsts) <= TARGET_FIRST_MS and pct(commit, 95) <= TARGET_ROW_MS and hwm <= TARGET_RSS_MB
     )
+    print(
+        f"sampled every 50 ms: highest RSS {at_peak:.0f} MB = {anon_at_peak:.0f} MB private + "
+        f"{at_peak - anon_at_peak:.0f} MB file-mapped; most private {sampler.max_anon:.0f} MB, "
+        f"most file-mapped {sampler.max_file:.0f} MB; {engine}; "
+        f"CPU {time.process_time() - cpu:.1f} s"
+    )
     print(f"peak RSS after each phase (MB): {', '.join(peaks)}")
     print("\nall targets met" if ok else "\nSOME TARGETS MISSED")
     return 0
@@ -322,6 +451,10 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=40)
     parser.add_argument("--jumps", type=int, default=12)
     parser.add_argument("--baseline-rows", type=int, default=10_000)
+    parser.add_argument("--no-engine", dest="engine", action="store_false", help="the window alone")
+    parser.add_argument("--sla-passes", type=int, default=1, help="SLA passes to wait for")
+    parser.add_argument("--engine-timeout", type=float, default=900.0)
+    parser.add_argument("--storm", type=int, default=0, help="tickets whose levels fire again")
     args = parser.parse_args()
     qapp = desk_app.application()
     with tempfile.TemporaryDirectory() as tmp:
@@ -336,6 +469,8 @@ def main() -> int:
             desk_app.prepare_store(Store(url), demo=True, tickets=args.tickets)
         store = Store(url)
         store.require_migrated()
+        if args.storm:
+            make_storm(url, args.storm)
         calls: list[int] = []
         real = queries.rows_at
 
@@ -355,6 +490,8 @@ def main() -> int:
         loop = QEventLoop(qapp)
         asyncio.set_event_loop(loop)
         window = MainWindow(desk, settings, translations)
+        if not args.engine:
+            window.ready.disconnect(window.engine.start)
         window.show()
         with loop:
             code = loop.run_until_complete(run(window, Store(url), calls, args))
