@@ -33,6 +33,9 @@ from desk_gui.sync.sla.engine import SlaReport
 log = logging.getLogger(__name__)
 
 ARRIVED_THROTTLE_MS = 1000  # a long import re-reads the list at most once a second
+# Tickets a pass touched that are re-read and announced one by one; beyond, the views
+# re-read what they show instead (see _on_passed).
+ANNOUNCE_MAX = 200
 STOP_TIMEOUT_S = 5.0
 
 
@@ -159,7 +162,13 @@ class EngineRunner(QObject):
 
     def _on_passed(self, _name: str, report: object) -> None:
         ids = tickets_touched(report)  # an SLA pass assigned, resumed, escalated...
-        if ids:
+        if len(ids) > ANNOUNCE_MAX:
+            # A storm (an engine that was off fires thousands of overdue levels): one row
+            # query and one change event per ticket would hold all their rows at once
+            # and wake every view thousands of times; the views re-read their own rows
+            # instead, as after a long mail import.
+            self._arrived()
+        elif ids:
             self._spawn(self._announce(ids))
         if isinstance(report, SlaReport) and (report.recomputed or report.fired):
             self.clocksChanged.emit()

@@ -5,7 +5,10 @@ The engine writes Alert rows (models/alert.py), not the mail engine's notificati
 so this watcher reads the agent's unread alerts next to the bell, on the same
 rhythm: shortly after a change, after an engine pass brought tickets, and every half
 minute. A newly seen alert is announced once, through the bell's `announced` signal
-and its tray icon (worded here, in the agent's language, from the alert's parts).
+and its tray icon (worded here, in the agent's language, from the alert's parts). When
+a read finds more new alerts than a person can take in (an engine that was off comes
+back and fires thousands of overdue levels), one summary with their number is
+announced instead of a pop-up each.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ from datetime import datetime
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk_gui.models.alert import Alert, AlertKind
@@ -30,6 +33,9 @@ from .notifications import AFTER_CHANGE_MS, POLL_MS, NotificationBell
 from .sla_panel import TARGETS
 from .tasks import Tasks
 
+# More new alerts in one read than this: one summary instead of a pop-up each.
+STORM = 3
+
 
 @dataclass(frozen=True)
 class AlertItem:
@@ -40,6 +46,24 @@ class AlertItem:
     text: str  # the engine's English line
     data: dict[str, Any]
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class AlertRead:
+    items: list[AlertItem]  # the newest unread, at most `limit`
+    unread: int  # all the agent's unread alerts, however many
+
+
+def read_alerts(session: Session, agent_id: uuid.UUID, limit: int = 100) -> AlertRead:
+    """The newest unread alerts and how many are unread in all: a storm brings far
+    more than the list holds, and its summary says how many wait."""
+    # Counted in the index (agent, read_at, created_at): no alert row is read.
+    unread = session.scalar(
+        select(func.count())
+        .select_from(Alert)
+        .where(Alert.agent_id == agent_id, Alert.read_at.is_(None))
+    )
+    return AlertRead(unread_alerts(session, agent_id, limit), unread or 0)
 
 
 def unread_alerts(session: Session, agent_id: uuid.UUID, limit: int = 100) -> list[AlertItem]:
@@ -77,6 +101,18 @@ def alert_title(item: AlertItem) -> str:
         AlertKind.TRIGGER: QCoreApplication.translate("SlaAlerts", "Rule: {ticket}"),
     }
     return titles[item.kind].format(ticket=item.ticket)
+
+
+def storm_title(unread: int) -> str:
+    return QCoreApplication.translate("SlaAlerts", "{n} unread alerts").format(
+        n=QLocale().toString(unread)
+    )
+
+
+def storm_text(newest: AlertItem) -> str:
+    return QCoreApplication.translate("SlaAlerts", "The newest: {alert}").format(
+        alert=alert_title(newest)
+    )
 
 
 def alert_text(item: AlertItem) -> str:
@@ -124,16 +160,28 @@ class SlaAlerts(QObject):
             self._tasks.spawn(self._read(agent))
 
     async def _read(self, agent: uuid.UUID) -> None:
-        items = await self._desk.read(unread_alerts, agent)
+        read = await self._desk.read(read_alerts, agent)
         if not shiboken6.isValid(self) or agent != self._desk.actor.agent_id:
             return
         if agent != self._agent:
             self._agent, self._known = agent, None  # another agent: no pop-ups for old ones
+        items = read.items
         fresh = [i for i in items if self._known is not None and i.id not in self._known]
         self._known = {i.id for i in items} | (self._known or set())
         self.items = items
+        if len(fresh) > STORM:
+            self._announce_many(max(read.unread, len(fresh)), fresh[0])
+            return
         for item in reversed(fresh):
             self._announce(item)
+
+    def _announce_many(self, unread: int, newest: AlertItem) -> None:
+        title, text = storm_title(unread), storm_text(newest)
+        self._bell.announced.emit(title, text)
+        tray = self._bell.tray
+        if tray is not None and tray.supportsMessages():
+            self._last = newest.ticket_id
+            tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 8000)
 
     def _announce(self, item: AlertItem) -> None:
         title, text = alert_title(item), alert_text(item)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,11 +22,14 @@ from desk_gui.models.sla import SlaTarget
 from desk_gui.models.store import Store
 from desk_gui.models.ticket import Priority, Ticket
 from desk_gui.sync.facade import Desk
+from desk_gui.sync.runner import SyncService
 from desk_gui.sync.sla import admin
 from desk_gui.sync.sla.engine import SlaEngine
 from desk_gui.sync.sla.policy import Level
-from desk_gui.ui import labels
+from desk_gui.ui import engine_runner, labels
 from desk_gui.ui.absence_dialog import AbsenceDialog, AbsenceSaved
+from desk_gui.ui.engine_runner import EngineRunner
+from desk_gui.ui.i18n import Translations
 from desk_gui.ui.main_window import AGENT_SETTING, MainWindow
 from desk_gui.ui.ticket_list_model import Column
 
@@ -260,3 +264,89 @@ def test_due_times_follow_an_sla_pass_without_resetting_the_list(
     qtbot.waitUntil(lambda: window.model.data(cell) == due, timeout=5000)
     assert resets == []
     assert [i.row() for i in window.list.selectionModel().selectedRows()] == [row]
+
+
+def _overdue_for_anna(sla_desk: SlaDesk, store: Store, n: int) -> list[uuid.UUID]:
+    """`n` of Anna's tickets, two hours old with a one-hour first response: all breached
+    once an engine comes back (as after a night with no engine running)."""
+    sla_desk.clock.now = sla_desk.t0 - timedelta(hours=2)
+    made = [
+        _create(store, f"Rückstau {i}", Priority.HIGH, sla_desk.group, sla_desk.anna)
+        for i in range(n)
+    ]
+    sla_desk.clock.now = sla_desk.t0
+    return made
+
+
+def test_a_storm_of_fired_levels_is_announced_once_as_a_summary(
+    qtbot: QtBot, sla_desk: SlaDesk, window: MainWindow, sqlite_store: Store
+) -> None:
+    alerts = window.sla_alerts
+    qtbot.waitUntil(lambda: alerts._known is not None, timeout=5000)  # first read: no pop-ups
+    _stop_engine(qtbot, window)
+    made = _overdue_for_anna(sla_desk, sqlite_store, 6)
+    report = SlaEngine(sqlite_store).run_once(now=sla_desk.t0)
+    assert {f.ticket_id for f in report.fired} >= set(made)
+    shown: list[tuple[str, str]] = []
+    window.bell.announced.connect(lambda title, text: shown.append((title, text)))
+
+    alerts.refresh()
+    qtbot.waitUntil(lambda: len(alerts.items) == 6, timeout=5000)
+    newest = alerts.items[0]
+    assert shown == [("6 unread alerts", f"The newest: SLA breached: {newest.ticket}")]
+    with qtbot.assertNotEmitted(window.bell.announced, wait=300):
+        alerts.refresh()  # announced once only
+
+
+def test_a_storm_summary_is_worded_in_german(
+    qtbot: QtBot,
+    sla_desk: SlaDesk,
+    window: MainWindow,
+    sqlite_store: Store,
+    translations: Translations,
+) -> None:
+    alerts = window.sla_alerts
+    qtbot.waitUntil(lambda: alerts._known is not None, timeout=5000)
+    _stop_engine(qtbot, window)
+    translations.apply("de")
+    _overdue_for_anna(sla_desk, sqlite_store, 4)
+    SlaEngine(sqlite_store).run_once(now=sla_desk.t0)
+    with qtbot.waitSignal(window.bell.announced, timeout=5000) as shown:
+        alerts.refresh()
+    title, text = shown.args
+    assert title == "4 ungelesene Hinweise"
+    assert text.startswith("Der neueste: SLA verletzt: #")
+
+
+def test_a_pass_touching_many_tickets_makes_the_views_re_read_instead_of_each_row(
+    qtbot: QtBot,
+    sla_desk: SlaDesk,
+    window: MainWindow,
+    sqlite_store: Store,
+    desk: Desk,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _stop_engine(qtbot, window)
+    # A runner of its own, never started: the pass reports come from the test.
+    runner = EngineRunner(desk, window.secrets, window, SyncService(sqlite_store, window.secrets))
+    monkeypatch.setattr(engine_runner, "ANNOUNCE_MAX", 3)
+    _overdue_for_anna(sla_desk, sqlite_store, 5)
+    report = SlaEngine(sqlite_store).run_once(now=sla_desk.t0)
+    assert len({f.ticket_id for f in report.fired}) == 5
+    heard: list[uuid.UUID] = []
+    unsubscribe = desk.subscribe(lambda change: heard.append(change.ticket_id))
+
+    with qtbot.waitSignal(runner.ticketsArrived, timeout=5000):
+        runner.passed.emit("sla", report)
+    assert heard == []  # no row read and announced one by one
+
+    few = dataclasses.replace(report, fired=report.fired[:2])
+    runner.passed.emit("sla", few)
+    qtbot.waitUntil(lambda: len(heard) == 2, timeout=5000)
+    assert set(heard) == {f.ticket_id for f in report.fired[:2]}
+    unsubscribe()
+
+
+def _stop_engine(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.engine.stopped, timeout=10_000):
+        window.engine.stop()  # its own passes would race the ones the test runs
