@@ -39,6 +39,9 @@ def default_url() -> str:
     return f"sqlite:///{data / 'desk.sqlite3'}"
 
 
+WAL_LIMIT = 32 * 1024 * 1024  # bytes the SQLite log file keeps after a checkpoint
+
+
 def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -59,6 +62,10 @@ def _sqlite_engine(url: str) -> Engine:
             "cache_size=-8192",
             "mmap_size=268435456",
             "temp_store=MEMORY",
+            # A large transaction (an SLA recompute of 100,000 tickets, a first mail
+            # import) grows the log to ~100 MB; without a limit the file keeps that size
+            # for as long as the app runs. Cut back when the log starts over.
+            f"journal_size_limit={WAL_LIMIT}",
         ):
             cur.execute(f"PRAGMA {pragma}")
         cur.close()
