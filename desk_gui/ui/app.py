@@ -21,6 +21,7 @@ from desk_gui.sync.facade import Desk
 
 from . import i18n
 from .main_window import MainWindow
+from .memory import limit_malloc_arenas
 
 DEMO_TICKETS = 300
 
@@ -51,6 +52,7 @@ def prepare_store(
 def application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        limit_malloc_arenas()  # before Qt and the app start their threads
         app = QApplication(sys.argv)
     app.setOrganizationName("Desk")
     app.setApplicationName("desk")

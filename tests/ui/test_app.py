@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import platform
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,3 +92,38 @@ def test_demo_fills_an_empty_store_off_the_gui_thread(
     window.close()
     qtbot.waitUntil(lambda: window.tasks.running == 0)
     desk.close()
+
+
+ARENAS = """
+import ctypes, sys, threading
+from desk_gui.ui.memory import limit_malloc_arenas
+if sys.argv[1] == "cap":
+    assert limit_malloc_arenas()
+together = threading.Barrier(8)
+def work():  # all alive at once: an ended thread's arena goes to the next one
+    keep = [bytes(100) for _ in range(20_000)]
+    together.wait()
+threads = [threading.Thread(target=work) for _ in range(8)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+libc = ctypes.CDLL(None)
+libc.fdopen.restype = ctypes.c_void_p
+out = libc.fdopen(1, b"w")
+libc.malloc_info(0, ctypes.c_void_p(out))
+libc.fflush(ctypes.c_void_p(out))
+"""
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+    reason="glibc's mallopt",
+)
+def test_the_app_caps_glibc_malloc_arenas() -> None:
+    # Processes of their own: the cap would otherwise stay on for the rest of the suite.
+    def arenas(mode: str) -> int:
+        run = [sys.executable, "-c", ARENAS, mode]
+        info = subprocess.run(run, capture_output=True, text=True, check=True).stdout
+        return info.count("<heap nr=")
+
+    assert arenas("cap") == 2
+    assert arenas("free") > 2  # eight threads got arenas of their own
