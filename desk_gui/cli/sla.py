@@ -183,16 +183,27 @@ def _who(session: Session, name: str) -> str:
 def list_policies(args: argparse.Namespace) -> int:
     with open_store(args) as store, store.read() as session:
         names = _names(session)
-        rows = session.scalars(select(SlaPolicy).order_by(SlaPolicy.position, SlaPolicy.name))
+        days = {c.id: admin.day_length(c) for c in session.scalars(select(BusinessCalendar))}
+        rows = list(session.scalars(select(SlaPolicy).order_by(SlaPolicy.position, SlaPolicy.name)))
         out = [_policy_json(p, names) for p in rows]
     if args.json:
         print_json(out)
         return 0
+
+    def target(s: int | None, day: int | None) -> str:
+        # Stored in business seconds: "3d" comes back as 24h; both are shown.
+        if s is None:
+            return "-"
+        if day and s % day == 0:
+            return f"{format_duration(s)} ({s // day}d)"
+        return format_duration(s)
+
     table = [
-        [str(i), p["name"], p["calendar"], p["first_response"] or "-", p["next_response"] or "-",
-         p["resolution"] or "-", _match_text(p["match"]) or "any ticket",
-         "; ".join(p["escalations"]) or "-"]
-        for i, p in enumerate(out, 1)
+        [str(i), p["name"], p["calendar"],
+         *(target(s, days.get(row.calendar_id))
+           for s in (row.first_response_s, row.next_response_s, row.resolution_s)),
+         _match_text(p["match"]) or "any ticket", "; ".join(p["escalations"]) or "-"]
+        for i, (row, p) in enumerate(zip(rows, out, strict=True), 1)
     ]  # fmt: skip
     headers = ["#", "NAME", "CALENDAR", "FIRST", "NEXT", "RESOLUTION", "MATCH", "ESCALATIONS"]
     print_table(headers, table, flex=7)

@@ -131,7 +131,11 @@ def test_policies_add_and_list(cli: Cli, db: str) -> None:
         "100%:notify=group-lead",
         "resolution@+2h:notify=ben:priority=raise:group=Support",
     ]
-    assert "Gold" in cli(db, "sla", "list").out
+    table = cli(db, "sla", "list").out
+    gold_line = next(line for line in table.splitlines() if "Gold" in line)
+    # 3d stored as 24 business hours: the table says both; 30m is no whole day.
+    assert "24h (3d)" in gold_line and "8h (1d)" in gold_line and "4h " in gold_line
+    assert "30m " in next(line for line in table.splitlines() if "Urgent" in line)
     assert cli(db, "sla", "remove", "Urgent").code == 0
     assert [p["name"] for p in cli(db, "sla", "list", "--json").json()] == ["Gold", "Standard"]
 
