@@ -231,8 +231,14 @@ class Tickets:
     def __init__(self, db: Bulk, ids: Sequence[RawId]) -> None:
         self.db, self.ids = db, ids
         lo, hi = min(ids), max(ids)
-        n = db.fetch("SELECT count(*) FROM tickets WHERE id BETWEEN ? AND ?", [lo, hi])[0][0]
-        self.span = (lo, hi) if n <= len(ids) + len(ids) // 4 else None
+        most = len(ids) + len(ids) // 4
+        # Counted only up to one past `most`: in a store of mostly closed tickets the
+        # range of 10,000 open ones holds ten times as many (9 -> 1 ms).
+        n = db.fetch(
+            "SELECT count(*) FROM (SELECT 1 FROM tickets WHERE id BETWEEN ? AND ? LIMIT ?) AS r",
+            [lo, hi, most + 1],
+        )[0][0]
+        self.span = (lo, hi) if n <= most else None
         self.wanted = frozenset(ids) if self.span else None
 
     def among(self, column: str) -> tuple[str, list[Any]]:
