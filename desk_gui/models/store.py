@@ -43,7 +43,13 @@ WAL_LIMIT = 32 * 1024 * 1024  # bytes the SQLite log file keeps after a checkpoi
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    # LIFO: the connection used last is handed out again, so a few stay warm and the
+    # others idle, instead of every pooled connection taking its turn and each keeping
+    # its own page cache and mapped pages resident (bench_ui, 1M demo store with the
+    # engine passes: peak 440 -> 418 MB, one pair of runs).
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_use_lifo=True
+    )
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
