@@ -30,6 +30,9 @@ class Reason:
     text: str
     fields: Mapping[str, Field] = field(default_factory=dict)
 
+    def __hash__(self) -> int:  # the fields are a mapping: hashed as their items
+        return hash((self.text, tuple(sorted(self.fields.items()))))
+
     def __str__(self) -> str:
         if not self.fields:
             return self.text

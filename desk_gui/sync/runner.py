@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 
 from desk_gui.models.mailbox import Mailbox
+from desk_gui.models.reason import Reason
 from desk_gui.models.store import Store
 
 from .mail_in.admin import explain
@@ -52,7 +53,7 @@ class Callbacks:
 
     progress: Callable[[Progress], None] = _nothing  # a copy, after each committed batch
     fetched: Callable[[str, list[Outcome]], None] = _nothing  # a mailbox pass is done
-    failed: Callable[[str, str], None] = _nothing  # one line a person can act on
+    failed: Callable[[str, Reason], None] = _nothing  # one line a person can act on
     recovered: Callable[[str], None] = _nothing  # worked again after a failure
     passed: Callable[[str, object], None] = _nothing  # a periodic pass and its report
 
@@ -152,9 +153,9 @@ class _MailboxThread:
     def failed(self, error: BaseException) -> None:
         self.service._failed(self.config.name)
         try:
-            message = str(explain(self.worker.load_mailbox()[0], error))
+            message = explain(self.worker.load_mailbox()[0], error)
         except Exception:  # removed meanwhile, or the database is gone
-            message = f"{type(error).__name__}: {error}"
+            message = Reason(f"{type(error).__name__}: {error}")
         _call(self.service.callbacks.failed, self.config.name, message)
 
     def _run(self) -> None:
@@ -364,7 +365,7 @@ class SyncService:
         except Exception as exc:
             log.warning("%s pass failed: %s", periodic.name, exc)
             self._failed(periodic.name)
-            _call(self.callbacks.failed, periodic.name, f"{type(exc).__name__}: {exc}")
+            _call(self.callbacks.failed, periodic.name, Reason(f"{type(exc).__name__}: {exc}"))
             return None
         self._succeeded(periodic.name)
         _call(self.callbacks.passed, periodic.name, report)

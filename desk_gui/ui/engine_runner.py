@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from desk_gui.models import queries
 from desk_gui.models.queries import TicketRow
+from desk_gui.models.reason import Reason
 from desk_gui.sync.facade import Desk, TicketChange
 from desk_gui.sync.mail_in.ingest import Outcome
 from desk_gui.sync.mail_in.worker import Progress
@@ -45,7 +46,7 @@ def rows_of(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Ticke
 
 class EngineRunner(QObject):
     progressed = Signal(object)  # Progress (a copy), after each committed batch
-    failed = Signal(str, str)  # mailbox or pass, one line why
+    failed = Signal(str, object)  # mailbox or pass, why (a Reason)
     recovered = Signal(str)
     passed = Signal(str, object)  # periodic pass name, its report
     ticketsArrived = Signal()  # mail made tickets: views re-read (throttled)
@@ -148,7 +149,7 @@ class EngineRunner(QObject):
         if not task.cancelled() and task.exception() is not None:
             error = task.exception()
             log.error("engine task failed", exc_info=error)
-            self.failed.emit(self.tr("Sync"), f"{type(error).__name__}: {error}")
+            self.failed.emit(self.tr("Sync"), Reason(f"{type(error).__name__}: {error}"))
 
     # --- reports, on the GUI thread -----------------------------------------------------
 

@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_gui.models.reason import Reason
 from desk_gui.sync.mail_in.worker import Progress
 
+from . import labels
 from .engine_runner import EngineRunner
 
 SHOW_FROM = 50  # mails in one pass
@@ -34,7 +36,7 @@ class SyncProgress(QWidget):
         super().__init__(parent)
         self.setObjectName("syncProgress")
         self._imports: dict[str, Progress] = {}
-        self._errors: dict[str, str] = {}
+        self._errors: dict[str, Reason] = {}
         self.label = QLabel()
         self.label.setObjectName("syncLabel")
         self.bar = QProgressBar()
@@ -110,8 +112,8 @@ class SyncProgress(QWidget):
 
     # --- failures ---------------------------------------------------------------------
 
-    def show_failure(self, name: str, message: str) -> None:
-        self._errors[name] = message
+    def show_failure(self, name: str, why: Reason) -> None:
+        self._errors[name] = why
         self._render_failures()
 
     def clear_failure(self, name: str) -> None:
@@ -119,7 +121,8 @@ class SyncProgress(QWidget):
         self._render_failures()
 
     def failures(self) -> dict[str, str]:
-        return dict(self._errors)
+        """Each failing mailbox or pass with why, in the UI's language."""
+        return {name: labels.reason(why) for name, why in self._errors.items()}
 
     def _render_failures(self) -> None:
         if not self._errors:
@@ -130,7 +133,7 @@ class SyncProgress(QWidget):
             self.problems.setText(self.tr("{name}: failing").format(name=name))
         else:
             self.problems.setText(self.tr("Mail: %n problem(s)", "", len(self._errors)))
-        lines = [f"{name}: {message}" for name, message in sorted(self._errors.items())]
+        lines = [f"{name}: {why}" for name, why in sorted(self.failures().items())]
         hint = self.tr("Click to open the mailbox settings.")
         self.problems.setToolTip("\n".join([*lines, "", hint]))
         self.problems.show()

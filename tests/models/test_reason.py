@@ -12,7 +12,7 @@ def test_a_reason_reads_back_from_its_stored_form_with_nested_reasons() -> None:
     last = reason("server said: {answer}", answer="451 4.7.1 Greylisted, try again")
     why = reason("gave up after {n} attempts: {last}", n=12, last=last)
     back = loaded(stored(why))
-    assert back == why
+    assert back == why and hash(back) == hash(why) and len({back, why}) == 1
     assert str(back) == "gave up after 12 attempts: server said: 451 4.7.1 Greylisted, try again"
 
 

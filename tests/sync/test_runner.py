@@ -16,6 +16,7 @@ from desk_gui.models.base import utcnow
 from desk_gui.models.demo import populate
 from desk_gui.models.lease import Lease
 from desk_gui.models.mailbox import MailboxState, Security
+from desk_gui.models.reason import Reason
 from desk_gui.models.store import Store
 from desk_gui.sync.mail_in import admin, worker
 from desk_gui.sync.mail_in.ingest import Outcome
@@ -44,7 +45,7 @@ class Recorder:
     def __init__(self) -> None:
         self.cond = threading.Condition()
         self.fetched: list[tuple[str, list[Outcome]]] = []
-        self.failed: list[tuple[str, str]] = []
+        self.failed: list[tuple[str, Reason]] = []
         self.recovered: list[str] = []
         self.passed: list[tuple[str, object]] = []
         self.progress: list[Progress] = []
@@ -108,7 +109,7 @@ def test_workers_fetch_on_their_threads_and_a_failing_mailbox_stalls_no_other(
         rec.wait(lambda: rec.ingested("support") == 2)
         rec.wait(lambda: any(n == "sales" for n, _ in rec.failed))
         [message] = {m for n, m in rec.failed if n == "sales"}
-        assert message.startswith("authentication failed for sales-")
+        assert str(message).startswith("authentication failed for sales-")
         assert {t.name for t in service.threads()} >= {"mailbox-support", "mailbox-sales"}
         assert threading.current_thread().name not in {t.name for t in service.threads()}
         rec.wait(lambda: any(n == "outbox" for n, _ in rec.passed))
@@ -225,7 +226,7 @@ def test_periodic_passes_report_failures_recover_and_wake_at_once(
     )
     service.start()
     try:
-        rec.wait(lambda: rec.failed == [("outbox", "RuntimeError: SMTP server down")])
+        rec.wait(lambda: rec.failed == [("outbox", Reason("RuntimeError: SMTP server down"))])
         service.wake()
         rec.wait(lambda: rec.passed == [("outbox", "sent 1")])
         assert rec.recovered == ["outbox"]

@@ -17,6 +17,7 @@ from desk_gui.sync.facade import Desk
 from desk_gui.sync.mail_in import admin, worker
 from desk_gui.sync.mail_in.worker import Progress
 from desk_gui.sync.secrets import KeyringSecrets
+from desk_gui.ui.i18n import Translations
 from desk_gui.ui.main_window import MainWindow
 
 from ..sync.mail_in import conftest as mail_in
@@ -129,6 +130,7 @@ def test_a_failing_mailbox_shows_in_the_status_bar_and_the_others_go_on(
     imap_account: ImapAccount,
     memory_keyring: object,
     make_window: MakeWindow,
+    translations: Translations,
 ) -> None:
     add_box(desk, imap_account, "support")
     billing = ImapAccount(imap_account.server, "billing@example.test", "secret")
@@ -140,6 +142,10 @@ def test_a_failing_mailbox_shows_in_the_status_bar_and_the_others_go_on(
     assert status.failures()["billing"].startswith("authentication failed for billing@")
     assert status.problems.isVisible() and status.problems.text() == "billing: failing"
     assert "Click to open the mailbox settings." in status.problems.toolTip()
+    translations.apply("de")  # the same failure in the reader's language
+    assert status.failures()["billing"].startswith("Anmeldung von billing@example.test bei")
+    qtbot.waitUntil(lambda: "Anmeldung von billing@" in status.problems.toolTip(), timeout=5000)
+    translations.apply("en")
     open_all(qtbot, window)
     qtbot.waitUntil(lambda: "Rechnung fehlt" in subjects(window), timeout=WAIT_MS)
     assert "support" not in status.failures()
