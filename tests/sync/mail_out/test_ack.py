@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from desk_gui.models import (
     Contact,
     InboundMail,
     InboundState,
+    Message,
     OutboundKind,
     OutboundMail,
     Ticket,
 )
+from desk_gui.models.base import utcnow
 from desk_gui.models.blob import put_bytes
 from desk_gui.models.commands import AddTag, CreateTicket, execute
 from desk_gui.models.reply_commands import SaveTemplate
@@ -21,7 +24,12 @@ from desk_gui.models.store import Store
 from desk_gui.models.template import TemplateKind
 from desk_gui.models.ticket import Channel
 from desk_gui.sync.mail_out import drain_outbox
-from desk_gui.sync.mail_out.ack import is_no_reply, queue_acknowledgements
+from desk_gui.sync.mail_out.ack import (
+    MAX_AGE,
+    first_pass_start,
+    is_no_reply,
+    queue_acknowledgements,
+)
 from desk_gui.sync.mime import parse_message
 
 from .conftest import Desk, MemorySecrets, Sink
@@ -163,3 +171,30 @@ def test_no_reply_addresses() -> None:
         assert is_no_reply(addr), addr
     for addr in ("norbert@x.de", "max@x.de", "replies@x.de"):
         assert not is_no_reply(addr), addr
+
+
+def test_a_first_pass_starts_at_the_tickets_changed_within_a_day(desk: Desk) -> None:
+    """A store that never ran the pass (a demo, an imported history) is not walked from
+    its first message: the pass starts before the first message of a recent ticket."""
+    ack_templates(desk)
+    old = [mail_ticket(desk, f"alt{i}@kunde.example") for i in range(3)]
+    with desk.store.write() as s:  # three days old, as an imported history would be
+        s.execute(
+            update(Ticket).where(Ticket.id.in_(old)).values(updated_at=utcnow() - timedelta(days=3))
+        )
+        s.execute(
+            update(Message)
+            .where(Message.ticket_id.in_(old))
+            .values(created_at=utcnow() - timedelta(days=3))
+        )
+    new = mail_ticket(desk, "neu@kunde.example")
+    with desk.store.read() as s:
+        first_new = s.scalar(select(Message.seq).where(Message.ticket_id == new))
+        assert first_new is not None
+        assert first_pass_start(s, utcnow() - MAX_AGE) == first_new - 1
+    assert [o.ticket_id for o in queue_acknowledgements(desk.store)] == [new]
+    assert acked(desk.store) == {new}
+    with desk.store.write() as s:  # nothing recent at all: start at the newest message
+        s.execute(update(Ticket).values(updated_at=utcnow() - timedelta(days=3)))
+        newest = s.scalar(select(func.max(Message.seq)))
+        assert first_pass_start(s, utcnow() - MAX_AGE) == newest
