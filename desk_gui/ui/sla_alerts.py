@@ -25,10 +25,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk_gui.models.alert import Alert, AlertKind
+from desk_gui.models.reason import Reason
 from desk_gui.models.sla import SlaTarget
 from desk_gui.models.ticket import Ticket
 from desk_gui.sync.facade import Desk, TicketChange
 
+from . import labels
 from .notifications import AFTER_CHANGE_MS, POLL_MS, NotificationBell
 from .sla_panel import TARGETS
 from .tasks import Tasks
@@ -116,7 +118,8 @@ def storm_text(newest: AlertItem) -> str:
 
 
 def alert_text(item: AlertItem) -> str:
-    """SLA levels in the agent's language; other kinds keep the engine's line."""
+    """In the agent's language: SLA levels from their data, the others from the Reason
+    the engine stored beside its English line (older alerts have only the line)."""
     target = item.data.get("target")
     sla = (AlertKind.SLA_WARNING, AlertKind.SLA_BREACH, AlertKind.SLA_ESCALATION)
     if item.kind in sla and target in {t.value for t in SlaTarget}:
@@ -124,6 +127,9 @@ def alert_text(item: AlertItem) -> str:
         return QCoreApplication.translate("SlaAlerts", "{target}: level {level} ({policy})").format(
             target=name, level=item.data.get("level", ""), policy=item.data.get("policy", "")
         )
+    stored = item.data.get("reason")
+    if isinstance(stored, str):
+        return labels.reason(Reason.decode(stored))
     return item.text
 
 

@@ -226,7 +226,7 @@
     </message>
     <message>
         <location filename="../../desk_gui/models/commands.py" line="+105"/>
-        <location filename="../../desk_gui/sync/sla/assignment.py" line="+152"/>
+        <location filename="../../desk_gui/sync/sla/assignment.py" line="+160"/>
         <source>ticket {ticket} does not exist</source>
         <translation>Ticket {ticket} gibt es nicht</translation>
     </message>
@@ -458,7 +458,7 @@
 <context>
     <name>EngineRunner</name>
     <message>
-        <location filename="../../desk_gui/ui/engine_runner.py" line="+151"/>
+        <location filename="../../desk_gui/ui/engine_runner.py" line="+152"/>
         <source>Sync</source>
         <translation>Abgleich</translation>
     </message>
@@ -1256,7 +1256,7 @@ Ordner: {folder}</translation>
 <context>
     <name>Reason</name>
     <message>
-        <location filename="../../desk_gui/models/reason.py" line="+79"/>
+        <location filename="../../desk_gui/models/reason.py" line="+82"/>
         <source>{first}; {second}</source>
         <translation>{first}; {second}</translation>
     </message>
@@ -1465,6 +1465,31 @@ Ordner: {folder}</translation>
         <location line="+68"/>
         <source>gave up after {n} attempts: {last}</source>
         <translation>nach {n} Versuchen aufgegeben: {last}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/sla/assignment.py" line="-132"/>
+        <source>{ticket}: assigned to you</source>
+        <translation>{ticket}: Ihnen zugewiesen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{ticket}: {name} is absent and nobody in the group can take it</source>
+        <translation>{ticket}: {name} ist abwesend, und niemand in der Gruppe kann übernehmen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{ticket}: handed over to you, {name} is absent</source>
+        <translation>{ticket}: an Sie übergeben, {name} ist abwesend</translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/sla/reminders.py" line="+68"/>
+        <source>{ticket}: follow-up date reached, the ticket is open again</source>
+        <translation>{ticket}: Wiedervorlage erreicht, das Ticket ist wieder offen</translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/sla/triggers.py" line="+402"/>
+        <source>{ticket}: rule {rule}</source>
+        <translation>{ticket}: Regel {rule}</translation>
     </message>
 </context>
 <context>
@@ -1742,7 +1767,7 @@ Ordner: {folder}</translation>
 <context>
     <name>SlaAlerts</name>
     <message>
-        <location filename="../../desk_gui/ui/sla_alerts.py" line="+93"/>
+        <location filename="../../desk_gui/ui/sla_alerts.py" line="+95"/>
         <source>SLA warning: {ticket}</source>
         <translation>SLA-Warnung: {ticket}</translation>
     </message>
@@ -1787,7 +1812,7 @@ Ordner: {folder}</translation>
         <translation>Der neueste: {alert}</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>{target}: level {level} ({policy})</source>
         <translation>{target}: Stufe {level} ({policy})</translation>
     </message>
@@ -1887,7 +1912,7 @@ Ordner: {folder}</translation>
 <context>
     <name>SyncProgress</name>
     <message>
-        <location filename="../../desk_gui/ui/sync_progress.py" line="+88"/>
+        <location filename="../../desk_gui/ui/sync_progress.py" line="+90"/>
         <source>Importing mail: {done} of {total}</source>
         <translation>E-Mails werden übernommen: {done} von {total}</translation>
     </message>
@@ -1897,7 +1922,7 @@ Ordner: {folder}</translation>
         <translation>{mailboxes}: {rate} E-Mails pro Sekunde</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
         <source>{name}: failing</source>
         <translation>{name}: Fehler</translation>
     </message>

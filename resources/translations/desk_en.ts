@@ -226,7 +226,7 @@
     </message>
     <message>
         <location filename="../../desk_gui/models/commands.py" line="+105"/>
-        <location filename="../../desk_gui/sync/sla/assignment.py" line="+152"/>
+        <location filename="../../desk_gui/sync/sla/assignment.py" line="+160"/>
         <source>ticket {ticket} does not exist</source>
         <translation type="unfinished"></translation>
     </message>
@@ -458,7 +458,7 @@
 <context>
     <name>EngineRunner</name>
     <message>
-        <location filename="../../desk_gui/ui/engine_runner.py" line="+151"/>
+        <location filename="../../desk_gui/ui/engine_runner.py" line="+152"/>
         <source>Sync</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1255,7 +1255,7 @@ Folder: {folder}</source>
 <context>
     <name>Reason</name>
     <message>
-        <location filename="../../desk_gui/models/reason.py" line="+79"/>
+        <location filename="../../desk_gui/models/reason.py" line="+82"/>
         <source>{first}; {second}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1463,6 +1463,31 @@ Folder: {folder}</source>
     <message>
         <location line="+68"/>
         <source>gave up after {n} attempts: {last}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/sla/assignment.py" line="-132"/>
+        <source>{ticket}: assigned to you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{ticket}: {name} is absent and nobody in the group can take it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{ticket}: handed over to you, {name} is absent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/sla/reminders.py" line="+68"/>
+        <source>{ticket}: follow-up date reached, the ticket is open again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desk_gui/sync/sla/triggers.py" line="+402"/>
+        <source>{ticket}: rule {rule}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1741,7 +1766,7 @@ Folder: {folder}</source>
 <context>
     <name>SlaAlerts</name>
     <message>
-        <location filename="../../desk_gui/ui/sla_alerts.py" line="+93"/>
+        <location filename="../../desk_gui/ui/sla_alerts.py" line="+95"/>
         <source>SLA warning: {ticket}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1786,7 +1811,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>{target}: level {level} ({policy})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1886,7 +1911,7 @@ Folder: {folder}</source>
 <context>
     <name>SyncProgress</name>
     <message>
-        <location filename="../../desk_gui/ui/sync_progress.py" line="+88"/>
+        <location filename="../../desk_gui/ui/sync_progress.py" line="+90"/>
         <source>Importing mail: {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1896,7 +1921,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
         <source>{name}: failing</source>
         <translation type="unfinished"></translation>
     </message>

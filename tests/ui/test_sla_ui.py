@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from desk_gui.models import Agent, Group, Membership
+from desk_gui.models.alert import AlertKind
 from desk_gui.models.commands import Actor, CreateTicket, execute
 from desk_gui.models.history import HistoryEntry as History
 from desk_gui.models.sla import SlaTarget
@@ -31,6 +32,7 @@ from desk_gui.ui.absence_dialog import AbsenceDialog, AbsenceSaved
 from desk_gui.ui.engine_runner import EngineRunner
 from desk_gui.ui.i18n import Translations
 from desk_gui.ui.main_window import AGENT_SETTING, MainWindow
+from desk_gui.ui.sla_alerts import alert_text, unread_alerts
 from desk_gui.ui.ticket_list_model import Column
 
 from .conftest import wait_loaded
@@ -176,7 +178,11 @@ def test_due_soon_and_breached_views_list_the_right_tickets(
 
 
 def test_absence_dialog_hands_the_urgent_ticket_to_a_colleague(
-    qtbot: QtBot, sla_desk: SlaDesk, window: MainWindow, sqlite_store: Store
+    qtbot: QtBot,
+    sla_desk: SlaDesk,
+    window: MainWindow,
+    sqlite_store: Store,
+    translations: Translations,
 ) -> None:
     window.edit_absence()
     qtbot.waitUntil(
@@ -216,6 +222,15 @@ def test_absence_dialog_hands_the_urgent_ticket_to_a_colleague(
     ]
     handed = [e for e in entries if e[1] == "hand-over: Ben Weber absent"]
     assert handed and handed[0][3] == "Ben Weber" and handed[0][4] == new_name
+
+    # The colleague's alert reads in the colleague's language.
+    with sqlite_store.read() as s:
+        taker = s.get(Ticket, sla_desk.fresh).assignee_id  # type: ignore[union-attr]
+        [item] = [a for a in unread_alerts(s, taker) if a.kind is AlertKind.HAND_OVER]
+    assert alert_text(item).endswith(": handed over to you, Ben Weber is absent")
+    translations.apply("de")
+    assert alert_text(item).endswith(": an Sie übergeben, Ben Weber ist abwesend")
+    translations.apply("en")
 
 
 def test_a_breach_the_engine_fires_reaches_the_agent_on_the_desktop(

@@ -22,10 +22,18 @@ from desk_gui.models.alert import AlertKind
 from desk_gui.models.commands import Actor, Assign, CommandError, run_in
 from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.party import Agent
+from desk_gui.models.reason import reason
 from desk_gui.models.ticket import OPEN_STATUSES, Priority, Status, Ticket
 
 from .notify import Hlc, alert, group_members, recipients, ticket_title
 from .recompute import is_postgres
+
+# Alert texts (Reasons: the desktop shows them in the agent's language).
+_ASSIGNED = QT_TRANSLATE_NOOP("Reason", "{ticket}: assigned to you")
+_NOBODY_FREE = QT_TRANSLATE_NOOP(
+    "Reason", "{ticket}: {name} is absent and nobody in the group can take it"
+)
+_HANDED_OVER = QT_TRANSLATE_NOOP("Reason", "{ticket}: handed over to you, {name} is absent")
 
 ASSIGN_ACTOR = Actor("auto-assign")
 HAND_OVER_PRIORITIES = (Priority.HIGH, Priority.URGENT)
@@ -171,7 +179,7 @@ def assign_ticket(
         [agent],
         ticket,
         AlertKind.ASSIGNED,
-        f"{ticket_title(ticket)}: assigned to you",
+        reason(_ASSIGNED, ticket=ticket_title(ticket)),
         now,
         source="auto-assign",
     )
@@ -240,7 +248,7 @@ def hand_over(session: Session, hlc: Hlc, absence: AbsencePeriod, now: datetime)
                 a for a in recipients(session, ticket, ["group-lead"]) if a != absence.agent_id
             ]
             alert(session, hlc, leads, ticket, AlertKind.HAND_OVER,
-                  f"{ticket_title(ticket)}: {name} is absent and nobody in the group can take it",
+                  reason(_NOBODY_FREE, ticket=ticket_title(ticket), name=name),
                   now, data, source="hand-over")  # fmt: skip
         else:
             cmd = Assign(
@@ -248,7 +256,7 @@ def hand_over(session: Session, hlc: Hlc, absence: AbsencePeriod, now: datetime)
             )
             run_in(session, hlc(), cmd, actor)
             alert(session, hlc, [to], ticket, AlertKind.HAND_OVER,
-                  f"{ticket_title(ticket)}: handed over to you, {name} is absent",
+                  reason(_HANDED_OVER, ticket=ticket_title(ticket), name=name),
                   now, data, source="hand-over")  # fmt: skip
         out.append(HandOver(absence.id, ticket.id, absence.agent_id, to))
     absence.handed_over_at = now

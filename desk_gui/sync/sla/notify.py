@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from desk_gui.models.alert import Alert, AlertKind
 from desk_gui.models.party import Agent, Group, Membership
+from desk_gui.models.reason import Reason
 from desk_gui.models.ticket import Ticket
 
 from .policy import NOTIFY_ROLES
@@ -84,11 +85,14 @@ def alert(
     agents: Iterable[uuid.UUID],
     ticket: Ticket | None,
     kind: AlertKind,
-    text: str,
+    text: str | Reason,
     now: datetime,
     data: dict[str, Any] | None = None,
     source: str = "",
 ) -> list[Alert]:
+    if isinstance(text, Reason):  # the text in English; the desktop translates `reason`
+        data = {**(data or {}), "reason": text.encode()}
+        text = str(text)
     rows = [
         Alert(
             agent_id=agent,

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from desk_gui.models.alert import AlertKind
 from desk_gui.models.commands import Actor, run_in
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
+from desk_gui.models.reason import reason
 from desk_gui.models.sla_commands import ResumeFollowUp
 from desk_gui.models.ticket import Status, Ticket
 
@@ -62,7 +64,12 @@ def resume(
         agents,
         ticket,
         AlertKind.FOLLOW_UP,
-        f"{ticket_title(ticket)}: follow-up date reached, the ticket is open again",
+        reason(
+            QT_TRANSLATE_NOOP(
+                "Reason", "{ticket}: follow-up date reached, the ticket is open again"
+            ),
+            ticket=ticket_title(ticket),
+        ),
         now,
         {"follow_up_at": at.isoformat()},
         source="reminder",

@@ -34,10 +34,12 @@ from desk_gui.models.commands import (
     SetStatus,
     run_in,
 )
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.inbound import InboundMail
 from desk_gui.models.mailbox import Mailbox
 from desk_gui.models.message import Message, MessageKind
 from desk_gui.models.party import Organization
+from desk_gui.models.reason import reason
 from desk_gui.models.ticket import Channel, Priority, Status, Ticket
 from desk_gui.models.trigger import TriggerEvent, TriggerFiring, TriggerRule
 
@@ -397,7 +399,8 @@ def _act(ctx: RuleContext, rule: RuleSpec, ticket: Ticket) -> list[str]:
     if notify:
         agents = recipients(ctx.session, ticket, notify)
         alert(ctx.session, ctx.hlc, agents, ticket, AlertKind.TRIGGER,
-              f"{ticket_title(ticket)}: rule {rule.name}", ctx.now,
+              reason(QT_TRANSLATE_NOOP("Reason", "{ticket}: rule {rule}"),
+                     ticket=ticket_title(ticket), rule=rule.name), ctx.now,
               {"rule": rule.name}, source=f"trigger:{rule.name}")  # fmt: skip
         done.append("notify=" + ",".join(str(a) for a in agents))
     return done
