@@ -63,10 +63,9 @@ def queue_acknowledgements(store: Store) -> list[AckOutcome]:
     clock = store.clock
     outcomes: list[AckOutcome] = []
     with store.write() as session:
-        cursor = int(get_setting(session, CURSOR) or 0)
+        kept = int(get_setting(session, CURSOR) or 0)
         now = db_now(session)
-        if cursor == 0:
-            cursor = first_pass_start(session, now - MAX_AGE)
+        cursor = kept or first_pass_start(session, now - MAX_AGE)
         first = aliased(Message)
         candidates = list(
             session.scalars(
@@ -84,10 +83,9 @@ def queue_acknowledgements(store: Store) -> list[AckOutcome]:
         for msg in candidates:
             outcomes.append(_acknowledge(session, clock.now(), msg))
         if candidates:
-            put_setting(session, CURSOR, str(candidates[-1].seq))
-        elif cursor == 0:
-            latest = session.scalar(select(func.max(Message.seq))) or 0
-            put_setting(session, CURSOR, str(latest))
+            cursor = candidates[-1].seq
+        if cursor != kept:  # a first pass keeps its start: not looked for again
+            put_setting(session, CURSOR, str(cursor))
     return outcomes
 
 
