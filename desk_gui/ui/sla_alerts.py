@@ -182,24 +182,30 @@ class SlaAlerts(QObject):
             self._announce(item)
 
     def _announce_many(self, unread: int, newest: AlertItem) -> None:
-        title, text = storm_title(unread), storm_text(newest)
-        self._bell.announced.emit(title, text)
-        tray = self._bell.tray
-        if tray is not None and tray.supportsMessages():
-            self._last = newest.ticket_id
-            tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 8000)
+        warning = QSystemTrayIcon.MessageIcon.Warning
+        self._show(storm_title(unread), storm_text(newest), newest.ticket_id, warning)
 
     def _announce(self, item: AlertItem) -> None:
-        title, text = alert_title(item), alert_text(item)
+        icon = (
+            QSystemTrayIcon.MessageIcon.Warning
+            if item.kind in (AlertKind.SLA_BREACH, AlertKind.SLA_ESCALATION)
+            else QSystemTrayIcon.MessageIcon.Information
+        )
+        self._show(alert_title(item), alert_text(item), item.ticket_id, icon)
+
+    def _show(
+        self,
+        title: str,
+        text: str,
+        ticket_id: uuid.UUID | None,
+        icon: QSystemTrayIcon.MessageIcon,
+    ) -> None:
+        """In the bell, and on the desktop where the system tray takes messages (a click
+        opens `ticket_id`)."""
         self._bell.announced.emit(title, text)
         tray = self._bell.tray
         if tray is not None and tray.supportsMessages():
-            self._last = item.ticket_id
-            icon = (
-                QSystemTrayIcon.MessageIcon.Warning
-                if item.kind in (AlertKind.SLA_BREACH, AlertKind.SLA_ESCALATION)
-                else QSystemTrayIcon.MessageIcon.Information
-            )
+            self._last = ticket_id
             tray.showMessage(title, text, icon, 8000)
 
     def _tray_clicked(self) -> None:
