@@ -77,6 +77,10 @@ class Agent(Replicated, Base):
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.AGENT)
     active: Mapped[bool] = mapped_column(default=True)
     signature_html: Mapped[str | None]
+    # The language of what Desk writes to the agent (notification mails): one of
+    # i18n.LANGUAGES. The server default also covers rows written by a client that
+    # does not know the column yet (an older version on the shared database).
+    language: Mapped[str] = mapped_column(String(8), default="de", server_default="de")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="agent")
 
