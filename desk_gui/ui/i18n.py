@@ -11,7 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
-LANGUAGES = ("de", "en")
+from desk_gui.models import i18n as catalogs
+
+# The engine reads the same catalogs for agents' mails: one list, one directory.
+LANGUAGES = catalogs.LANGUAGES
 SETTING = "ui/language"
 
 
@@ -21,7 +24,7 @@ def resources_dir() -> Path:
 
 
 def translations_dir() -> Path:
-    return resources_dir() / "translations"
+    return catalogs.translations_dir()
 
 
 def system_language() -> str:
