@@ -7,10 +7,13 @@ with "database is locked" on upgrade from a read lock.
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +30,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 APP_NAME = "desk"
+
+log = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
@@ -84,6 +89,20 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+@contextmanager
+def _log_kept(conn: Connection) -> Iterator[None]:
+    """No automatic checkpoint at this connection's commits (SQLite); the connection
+    goes back to the pool as it came."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    limit = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    raw.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA wal_autocheckpoint = {int(limit)}")
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
@@ -115,6 +134,9 @@ class Store:
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
         self._clock: HybridClock | None = None
+        self._checkpoint_lock = threading.Lock()
+        self._checkpointer: ThreadPoolExecutor | None = None
+        self._checkpointing: Future[None] | None = None
 
     @property
     def dialect(self) -> str:
@@ -140,9 +162,24 @@ class Store:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One transaction that commits on success and rolls back on any error."""
-        with self._writer() as session, session.begin():
+    def write(self, checkpoint: bool = True) -> Iterator[Session]:
+        """One transaction that commits on success and rolls back on any error.
+
+        `checkpoint=False` (SQLite): the commit leaves the log as it is even past its
+        size limit; the caller has it copied back later, off its own path
+        (`checkpoint_soon`). For a series of big transactions (a mail import): at the
+        limit each commit would otherwise copy the log into the file and wait for the
+        disk (fsync) before the next batch could start."""
+        if checkpoint or self.dialect != "sqlite":
+            with self._writer() as session, session.begin():
+                yield session
+            return
+        with (
+            self._write_engine.connect() as conn,
+            _log_kept(conn),
+            Session(conn, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
 
     @contextmanager
@@ -151,24 +188,49 @@ class Store:
         `path` as `schema`. Detached again on the same connection once the transaction
         has ended: SQLite refuses to detach a file a transaction has read.
 
-        `checkpoint=False`: the commit leaves the log as it is even past its size limit
-        (the caller checkpoints once after a series of such transactions, instead of
-        every few of them copying the same pages back)."""
+        `checkpoint=False`: as for `write`."""
         with self._write_engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
             raw.execute(f"ATTACH DATABASE ? AS {schema}", (path,))
-            limit = None
-            if not checkpoint:
-                limit = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-                raw.execute("PRAGMA wal_autocheckpoint = 0")
             try:
-                with Session(conn, expire_on_commit=False) as session, session.begin():
+                with (
+                    _log_kept(conn) if not checkpoint else nullcontext(),
+                    Session(conn, expire_on_commit=False) as session,
+                    session.begin(),
+                ):
                     yield session
             finally:
                 raw.execute(f"DETACH DATABASE {schema}")
-                if limit is not None:  # the connection goes back to the pool as it came
-                    raw.execute(f"PRAGMA wal_autocheckpoint = {int(limit)}")
+
+    def checkpoint(self) -> int:
+        """Copy the SQLite log back into the store's file without waiting for or blocking
+        anyone (PASSIVE); returns the log frames copied (0 on PostgreSQL)."""
+        if self.dialect != "sqlite":
+            return 0
+        with self.engine.connect() as conn:
+            row = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return 0 if row is None else int(row[2])
+
+    def checkpoint_soon(self) -> None:
+        """`checkpoint` on a thread of its own, without waiting. Requests while one
+        waits to start are covered by it; SQLite does the copying and the fsync with
+        the GIL released, so the caller's thread goes on."""
+        if self.dialect != "sqlite":
+            return
+        with self._checkpoint_lock:
+            queued = self._checkpointing
+            if queued is not None and not queued.running() and not queued.done():
+                return
+            if self._checkpointer is None:
+                self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="desk-checkpoint")
+            self._checkpointing = self._checkpointer.submit(self._checkpoint_logged)
+
+    def _checkpoint_logged(self) -> None:
+        try:
+            self.checkpoint()
+        except Exception as exc:  # the next commit or checkpoint copies the log
+            log.warning("checkpoint of the store's log failed: %s", exc)
 
     @property
     def clock(self) -> HybridClock:
@@ -182,4 +244,7 @@ class Store:
         return self._clock
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.shutdown(wait=True)
+            self._checkpointer = None
         self.engine.dispose()

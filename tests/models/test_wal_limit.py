@@ -29,3 +29,41 @@ def test_the_log_is_cut_back_once_it_starts_over(tmp_path: Path) -> None:
         s.execute(text("INSERT INTO big VALUES (x'00')"))
     assert wal.stat().st_size <= WAL_LIMIT
     store.dispose()
+
+
+def test_a_write_that_keeps_the_log_leaves_the_copy_to_a_background_checkpoint(
+    tmp_path: Path,
+) -> None:
+    """The mail import's batches: the commit does not copy the log into the file (the
+    file stays small), a later checkpoint on another thread does."""
+    path = tmp_path / "desk.sqlite3"
+    store = Store(f"sqlite:///{path}")
+    store.migrate()
+    store.checkpoint()
+    before = path.stat().st_size
+    chunk = os.urandom(64 * 1024)
+    with store.write(checkpoint=False) as s:  # ~8 MB: twice SQLite's automatic limit
+        s.execute(text("CREATE TABLE big (b BLOB)"))
+        for _ in range(128):
+            s.execute(text("INSERT INTO big VALUES (:b)"), {"b": chunk})
+    assert path.stat().st_size == before  # everything still in the log
+    with store.read() as s:  # the connection went back with SQLite's default limit
+        assert s.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+    store.checkpoint_soon()
+    store.dispose()  # waits for the checkpoint
+    assert path.stat().st_size > before + 8 * 1024 * 1024
+
+
+def test_an_ordinary_write_past_the_limit_copies_the_log_at_its_commit(tmp_path: Path) -> None:
+    path = tmp_path / "desk.sqlite3"
+    store = Store(f"sqlite:///{path}")
+    store.migrate()
+    store.checkpoint()
+    before = path.stat().st_size
+    chunk = os.urandom(64 * 1024)
+    with store.write() as s:
+        s.execute(text("CREATE TABLE big (b BLOB)"))
+        for _ in range(128):
+            s.execute(text("INSERT INTO big VALUES (:b)"), {"b": chunk})
+    assert path.stat().st_size > before + 8 * 1024 * 1024
+    store.dispose()

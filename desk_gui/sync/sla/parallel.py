@@ -268,9 +268,7 @@ def _running(pid: int) -> bool:
 def checkpoint(url: str) -> int:
     """Copy the log of a SQLite store back into its file, without waiting for or
     blocking anyone (PASSIVE); returns the log frames copied."""
-    with _store(url).engine.connect() as conn:
-        row = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    return 0 if row is None else int(row[2])
+    return _store(url).checkpoint()
 
 
 def _log_failure(future: Future[int]) -> None:
