@@ -1106,6 +1106,44 @@ Ordner: {folder}</translation>
     </message>
 </context>
 <context>
+    <name>NotifyMail</name>
+    <message>
+        <location filename="../../desk_gui/sync/mail_out/notify_mail.py" line="+151"/>
+        <source>{actor} mentioned you: {subject}</source>
+        <translation>{actor} hat Sie erwähnt: {subject}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{actor} wrote: {subject}</source>
+        <translation>{actor} hat geschrieben: {subject}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{actor} mentioned you in {ticket}: {subject}</source>
+        <translation>{actor} hat Sie in {ticket} erwähnt: {subject}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{actor} wrote in {ticket}: {subject}</source>
+        <translation>{actor} hat in {ticket} geschrieben: {subject}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>You receive this mail because you were mentioned in a note.</source>
+        <translation>Sie erhalten diese Nachricht, weil Sie in einer internen Notiz erwähnt wurden.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You receive this mail because you are watching this ticket.</source>
+        <translation>Sie erhalten diese Nachricht, weil Sie dieses Ticket beobachten.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Time: {when}</source>
+        <translation>Zeitpunkt: {when}</translation>
+    </message>
+</context>
+<context>
     <name>Outbox</name>
     <message>
         <location filename="../../desk_gui/ui/outbox_panel.py" line="+82"/>

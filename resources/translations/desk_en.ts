@@ -1105,6 +1105,44 @@ Folder: {folder}</source>
     </message>
 </context>
 <context>
+    <name>NotifyMail</name>
+    <message>
+        <location filename="../../desk_gui/sync/mail_out/notify_mail.py" line="+151"/>
+        <source>{actor} mentioned you: {subject}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{actor} wrote: {subject}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{actor} mentioned you in {ticket}: {subject}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{actor} wrote in {ticket}: {subject}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>You receive this mail because you were mentioned in a note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You receive this mail because you are watching this ticket.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Time: {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Outbox</name>
     <message>
         <location filename="../../desk_gui/ui/outbox_panel.py" line="+82"/>

@@ -1,7 +1,8 @@
 """Notifications by mail, for the agents who opted in (`desk-gui agent notify LOGIN --mail on`).
 
 Each new notification of such an agent becomes one short internal mail in the outbox, sent
-by the same Sender with its retries. Exactly once: its outbox row carries the unique key
+by the same Sender with its retries, written in the agent's language (`desk-gui agent set
+LOGIN --language de|en`). Exactly once: its outbox row carries the unique key
 "notify:<notification id>" and is added in the transaction that records the notification
 pass. Never to a customer (only the agent's own address) and never a loop: the mail says
 Auto-Submitted: auto-generated, and its message in the thread notifies nobody (notify.py).
@@ -12,11 +13,13 @@ from __future__ import annotations
 import html
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_gui.models.commands import CommandError
+from desk_gui.models.i18n import QT_TRANSLATE_NOOP, translate
 from desk_gui.models.message import Message, MessageKind
 from desk_gui.models.meta import Setting, get_setting, next_value, put_setting
 from desk_gui.models.outbound import (
@@ -26,12 +29,14 @@ from desk_gui.models.outbound import (
     OutboundMail,
     OutboundState,
 )
-from desk_gui.models.party import Agent
+from desk_gui.models.party import Agent, Group
 from desk_gui.models.reply_commands import own_message_id, sending_mailbox, with_token
+from desk_gui.models.sla import BusinessCalendar
 from desk_gui.models.ticket import Ticket
 
 from ..leases import db_now
 from .compose import store_raw
+from .templates import DEFAULT_TZ, format_time
 
 PREFIX = "notify_by_mail:"
 
@@ -95,6 +100,7 @@ def _queue_one(session: Session, hlc: Callable[[], str], note: Notification) -> 
     except CommandError:
         return False  # nothing can send: the notification stays in the app
     assert mailbox.from_addr is not None
+    wording = wording_for(session, agent, ticket)
     outbound_id = uuid.uuid4()
     stamp, now = hlc(), db_now(session)
     seq = next_value(session, "message_seq")
@@ -108,8 +114,8 @@ def _queue_one(session: Session, hlc: Callable[[], str], note: Notification) -> 
         hlc=stamp,
         from_addr=mailbox.from_addr,
         to_addrs=[agent.email],
-        subject=_subject(note, ticket),
-        body_text=_text(note, ticket),
+        subject=wording.subject(note, ticket),
+        body_text=wording.text(note, ticket),
     )
     session.add(msg)
     session.flush()
@@ -125,7 +131,7 @@ def _queue_one(session: Session, hlc: Callable[[], str], note: Notification) -> 
             ),
             once_key=key,
             from_name=mailbox.name,
-            mail_html=_html(note, ticket),
+            mail_html=wording.html(note, ticket),
             state=OutboundState.QUEUED,
             next_attempt_at=now,
             created_at=now,
@@ -138,22 +144,76 @@ def _queue_one(session: Session, hlc: Callable[[], str], note: Notification) -> 
     return True
 
 
-def _what(note: Notification) -> str:
-    return "mentioned you" if note.reason is NotificationReason.MENTION else "wrote"
+# The mail's texts in the agent's language (agents.language): English sources marked for
+# lupdate, their German in resources/translations/desk_de.ts with the window's texts.
+CONTEXT = "NotifyMail"
+_SUBJECT = {
+    NotificationReason.MENTION: QT_TRANSLATE_NOOP("NotifyMail", "{actor} mentioned you: {subject}"),
+    NotificationReason.WATCHING: QT_TRANSLATE_NOOP("NotifyMail", "{actor} wrote: {subject}"),
+}
+_HEADLINE = {
+    NotificationReason.MENTION: QT_TRANSLATE_NOOP(
+        "NotifyMail", "{actor} mentioned you in {ticket}: {subject}"
+    ),
+    NotificationReason.WATCHING: QT_TRANSLATE_NOOP(
+        "NotifyMail", "{actor} wrote in {ticket}: {subject}"
+    ),
+}
+_WHY = {
+    NotificationReason.MENTION: QT_TRANSLATE_NOOP(
+        "NotifyMail", "You receive this mail because you were mentioned in a note."
+    ),
+    NotificationReason.WATCHING: QT_TRANSLATE_NOOP(
+        "NotifyMail", "You receive this mail because you are watching this ticket."
+    ),
+}
+_WHEN = QT_TRANSLATE_NOOP("NotifyMail", "Time: {when}")
 
 
-def _subject(note: Notification, ticket: Ticket) -> str:
-    line = " ".join(f"{note.actor} {_what(note)}: {ticket.subject}".split())
-    return with_token(line[:200], ticket)
+@dataclass(frozen=True)
+class Wording:
+    """What one notification mail says, in one language."""
+
+    language: str
+    time_zone: str
+
+    def tr(self, text: str) -> str:
+        return translate(self.language, CONTEXT, text)
+
+    def subject(self, note: Notification, ticket: Ticket) -> str:
+        line = self.tr(_SUBJECT[note.reason]).format(actor=note.actor, subject=ticket.subject)
+        return with_token(" ".join(line.split())[:200], ticket)
+
+    def when(self, note: Notification) -> str:
+        return self.tr(_WHEN).format(
+            when=format_time(note.created_at, self.language, self.time_zone)
+        )
+
+    def text(self, note: Notification, ticket: Ticket) -> str:
+        headline = self.tr(_HEADLINE[note.reason]).format(
+            actor=note.actor, ticket=ticket.label, subject=ticket.subject
+        )
+        why = self.tr(_WHY[note.reason])
+        return f"{headline}\n{self.when(note)}\n\n{note.excerpt}\n\n-- \n{why}"
+
+    def html(self, note: Notification, ticket: Ticket) -> str:
+        e = html.escape
+        # The translated template is escaped before the (escaped) values go in.
+        headline = e(self.tr(_HEADLINE[note.reason])).format(
+            actor=f"<b>{e(note.actor)}</b>", ticket=e(ticket.label), subject=e(ticket.subject)
+        )
+        return (
+            f'<div lang="{e(self.language)}"><p>{headline}<br>{e(self.when(note))}</p>'
+            f"<blockquote>{e(note.excerpt)}</blockquote>"
+            f"<p><small>{e(self.tr(_WHY[note.reason]))}</small></p></div>"
+        )
 
 
-def _text(note: Notification, ticket: Ticket) -> str:
-    return f"{note.actor} {_what(note)} on {ticket.label}: {ticket.subject}\n\n{note.excerpt}"
-
-
-def _html(note: Notification, ticket: Ticket) -> str:
-    e = html.escape
-    return (
-        f"<p><b>{e(note.actor)}</b> {_what(note)} on {e(ticket.label)}: "
-        f"{e(ticket.subject)}</p><blockquote>{e(note.excerpt)}</blockquote>"
+def wording_for(session: Session, agent: Agent, ticket: Ticket) -> Wording:
+    """The agent's language; times in the zone of the ticket's group calendar (the
+    office's), else the default one of templates."""
+    group = session.get(Group, ticket.group_id) if ticket.group_id else None
+    calendar = (
+        session.get(BusinessCalendar, group.calendar_id) if group and group.calendar_id else None
     )
+    return Wording(agent.language, calendar.timezone if calendar else DEFAULT_TZ)

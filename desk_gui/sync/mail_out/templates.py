@@ -26,6 +26,7 @@ from desk_gui.models.ticket import Ticket
 CONTENT = "{{content}}"
 DEFAULT_TZ = "Europe/Berlin"
 FALLBACK_LANGUAGES = ("en", "de")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DOCUMENT = (
     '<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>\n<body>\n{content}\n</body></html>'
 )
@@ -60,7 +61,10 @@ def format_time(at: datetime | None, language: str, tz: str = DEFAULT_TZ) -> str
     local = at.astimezone(ZoneInfo(tz))
     if language.startswith("de"):
         return local.strftime("%d.%m.%Y, %H:%M Uhr")
-    return local.strftime("%d %b %Y, %H:%M") + f" ({local.tzname()})"
+    # Not %b: inside the app Qt sets the C library's locale to the system's, and an
+    # English mail would get "Dez" on a German desktop.
+    month = _MONTHS[local.month - 1]
+    return f"{local.day:02d} {month} {local.year}, {local:%H:%M} ({local.tzname()})"
 
 
 def values_for(
