@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from desk_gui.models import Agent
 from desk_gui.models.i18n import LANGUAGES, known_language
-from desk_gui.sync.mail_out.notify_mail import opted_in_agents, set_mail_opt_in
+from desk_gui.sync.mail_out.notify_mail import opted_in_agents, set_mail_language, set_mail_opt_in
 
 from .common import CliError, find_agent, open_store
 from .output import print_json, print_table
@@ -69,7 +69,7 @@ def set_agent(args: argparse.Namespace) -> int:
         hlc = store.clock.now  # its first use writes in a transaction of its own
         with store.write() as session:
             agent = find_agent(session, args.login)
-            agent.language, agent.hlc = language, hlc()
+            set_mail_language(agent, language, hlc)
             login = agent.login
     print(f"{login}: language {language}")
     return 0

@@ -24,6 +24,7 @@ from desk_gui.models import views
 from desk_gui.models.commands import Actor
 from desk_gui.models.views import Directory
 from desk_gui.sync.facade import Desk
+from desk_gui.sync.mail_out.notify_mail import follow_window_language
 from desk_gui.sync.secrets import KeyringSecrets, Secrets
 
 from . import i18n
@@ -251,11 +252,18 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def choose_language(self, language: str) -> None:
-        """Switch live and remember it; an empty language follows the system."""
+        """Switch live and remember it; an empty language follows the system.
+
+        A language picked by name is the signed-in agent's choice for the mails Desk
+        writes them too (notifications; `desk-gui agent set --language` does the same).
+        """
         self.settings.setValue(i18n.SETTING, language)
         if self.translations is not None:
             self.translations.apply(language or i18n.system_language())
         self._check_language()
+        me = self.desk.actor.agent_id
+        if language and me is not None:
+            self.tasks.spawn(self.desk.write(follow_window_language, me, language))
 
     def about(self) -> None:
         QMessageBox.about(

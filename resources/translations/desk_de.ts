@@ -1003,7 +1003,7 @@ Ordner: {folder}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_gui/ui/main_window.py" line="+204"/>
+        <location filename="../../desk_gui/ui/main_window.py" line="+205"/>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>
     </message>
@@ -1013,7 +1013,7 @@ Ordner: {folder}</translation>
         <translation>Etwas ist schiefgegangen: {error}</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+62"/>
         <source>About Desk</source>
         <translation>Über Desk</translation>
     </message>
@@ -1108,7 +1108,7 @@ Ordner: {folder}</translation>
 <context>
     <name>NotifyMail</name>
     <message>
-        <location filename="../../desk_gui/sync/mail_out/notify_mail.py" line="+151"/>
+        <location filename="../../desk_gui/sync/mail_out/notify_mail.py" line="+170"/>
         <source>{actor} mentioned you: {subject}</source>
         <translation>{actor} hat Sie erwähnt: {subject}</translation>
     </message>

@@ -1002,7 +1002,7 @@ Folder: {folder}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_gui/ui/main_window.py" line="+204"/>
+        <location filename="../../desk_gui/ui/main_window.py" line="+205"/>
         <source>Not saved: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1012,7 +1012,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+62"/>
         <source>About Desk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1107,7 +1107,7 @@ Folder: {folder}</source>
 <context>
     <name>NotifyMail</name>
     <message>
-        <location filename="../../desk_gui/sync/mail_out/notify_mail.py" line="+151"/>
+        <location filename="../../desk_gui/sync/mail_out/notify_mail.py" line="+170"/>
         <source>{actor} mentioned you: {subject}</source>
         <translation type="unfinished"></translation>
     </message>

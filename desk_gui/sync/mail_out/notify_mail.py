@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_gui.models.commands import CommandError
-from desk_gui.models.i18n import QT_TRANSLATE_NOOP, translate
+from desk_gui.models.i18n import LANGUAGES, QT_TRANSLATE_NOOP, known_language, translate
 from desk_gui.models.message import Message, MessageKind
 from desk_gui.models.meta import Setting, get_setting, next_value, put_setting
 from desk_gui.models.outbound import (
@@ -32,6 +32,7 @@ from desk_gui.models.outbound import (
 from desk_gui.models.party import Agent, Group
 from desk_gui.models.reply_commands import own_message_id, sending_mailbox, with_token
 from desk_gui.models.sla import BusinessCalendar
+from desk_gui.models.store import Store
 from desk_gui.models.ticket import Ticket
 
 from ..leases import db_now
@@ -47,6 +48,24 @@ def set_mail_opt_in(session: Session, agent_id: uuid.UUID, on: bool) -> None:
 
 def mail_opt_in(session: Session, agent_id: uuid.UUID) -> bool:
     return get_setting(session, f"{PREFIX}{agent_id}") == "on"
+
+
+def set_mail_language(agent: Agent, language: str, hlc: Callable[[], str]) -> None:
+    """The language of the mails Desk writes the agent (one of i18n.LANGUAGES)."""
+    code = known_language(language)
+    if code is None:
+        raise ValueError(f"unknown language {language!r}: Desk writes in {' or '.join(LANGUAGES)}")
+    if agent.language != code:
+        agent.language, agent.hlc = code, hlc()
+
+
+def follow_window_language(store: Store, agent_id: uuid.UUID, language: str) -> None:
+    """The agent picked the window's language in the app: their mails follow it."""
+    hlc = store.clock.now  # its first use writes in a transaction of its own
+    with store.write() as session:
+        agent = session.get(Agent, agent_id)
+        if agent is not None:
+            set_mail_language(agent, language, hlc)
 
 
 def opted_in_agents(session: Session) -> set[uuid.UUID]:
