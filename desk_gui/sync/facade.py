@@ -27,6 +27,8 @@ from desk_gui.models.commands import SYSTEM, Actor, Command, execute
 from desk_gui.models.queries import TicketRow
 from desk_gui.models.store import Store
 
+from . import presence
+
 log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
@@ -62,6 +64,13 @@ class Desk:
         self._ids = itertools.count()
         self._busy = 0
         self._closed = False
+        # This desktop among others on a shared database (the same agent may sit at two).
+        self.client = uuid.uuid4().hex[:12]
+
+    @property
+    def holder(self) -> str:
+        """Who holds this desktop's leases: the signed-in agent on this client."""
+        return presence.holder_of(self.actor.agent_id, self.client)
 
     # --- commands and reads ---------------------------------------------------------------
 

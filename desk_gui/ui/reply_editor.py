@@ -15,7 +15,7 @@ import base64
 import html as htmllib
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,6 +55,7 @@ from desk_gui.models.ticket import Ticket
 from desk_gui.models.views import ThreadItem, TicketPage
 from desk_gui.sync.facade import Desk, TicketChange
 from desk_gui.sync.mail_out import Held, OutgoingFile, Queued, ReplyDraft, post_note, queue_reply
+from desk_gui.sync.presence import Beat, claim
 
 from . import labels
 from .attachments import AttachmentList
@@ -125,6 +126,7 @@ class ReplyEditor(QFrame):
     restored = Signal(object)  # a saved draft was put back (StoredDraft)
     contextLoaded = Signal()
     templateInserted = Signal(str)
+    replyStarted = Signal()  # the first edit of a public reply: take the reply lease now
 
     def __init__(
         self,
@@ -147,6 +149,10 @@ class ReplyEditor(QFrame):
         self.replaces: uuid.UUID | None = None
         self._loading = False  # filling the widgets from a draft: not an edit
         self._sending = False
+        # The reply lease (sync/presence.py): its epoch travels with the send; while
+        # another agent holds it, `blocked_by` names them and the send waits.
+        self.lease_epoch: int | None = None
+        self.blocked_by: str | None = None
         self.saver = DraftSaver(drafts or DraftStore(), self._snapshot, self)
         self._build()
         self._connect()
@@ -392,6 +398,9 @@ class ReplyEditor(QFrame):
             self.seen_message_uuid = self.page.thread[-1].id
         self.opened_at = None
         self.replaces = None
+        # Nothing written: no lease to hold (the next heartbeat frees it), nothing held.
+        self.lease_epoch = None
+        self.blocked_by = None
         self.message.hide()
         self.draft_state.clear()
         self._loading = False
@@ -476,6 +485,8 @@ class ReplyEditor(QFrame):
             return
         if self.opened_at is None and not self.is_empty():
             self.opened_at = _now()  # the draft opens with its first edit
+            if self.mode == REPLY:
+                self.replyStarted.emit()
         self.saver.touch()
         self._update_state()
 
@@ -483,7 +494,12 @@ class ReplyEditor(QFrame):
         return self.text.document().isEmpty() and not self.attachments.files
 
     def _update_state(self) -> None:
-        can = not self._sending and not self.is_empty() and self.ticket_id is not None
+        can = (
+            not self._sending
+            and not self.is_empty()
+            and self.ticket_id is not None
+            and self.blocked_by is None
+        )
         self.send_button.setEnabled(can)
         self.discard_button.setEnabled(not self.is_empty() or self.replaces is not None)
 
@@ -741,9 +757,45 @@ class ReplyEditor(QFrame):
             replaces=self.replaces,
         )
 
+    @property
+    def wants_lease(self) -> bool:
+        """A public reply is being written here: hold the ticket's reply lease."""
+        return self.mode == REPLY and self.ticket_id is not None and not self.is_empty()
+
+    def set_presence(self, beat: Beat) -> None:
+        """A heartbeat's answer: our reply lease, or who holds it instead."""
+        self.lease_epoch = beat.reply_epoch if self.wants_lease else None
+        other = beat.presence.replying
+        blocked = other if self.wants_lease and beat.reply_epoch is None else None
+        if blocked != self.blocked_by:
+            self.blocked_by = blocked
+            if blocked is not None:
+                self.show_message(self._blocked_text(blocked))
+            else:
+                self.message.hide()
+        self._update_state()
+
+    def _blocked_text(self, agent: str) -> str:
+        return self.tr(
+            "{agent} is replying to this ticket. Your text is kept as a draft; "
+            "you can send it once they are done."
+        ).format(agent=agent)
+
     async def _send_reply(self, ticket_id: uuid.UUID, send_anyway: bool) -> None:
-        draft = self.reply_draft(send_anyway)
-        result = await self._desk.write(queue_reply, draft, self._desk.actor)
+        if self.lease_epoch is None:  # no heartbeat since the first edit: claim it now
+            self.set_presence(await self._desk.write(claim, ticket_id, self._desk.holder))
+            if self.lease_epoch is None or ticket_id != self.ticket_id:
+                return
+        draft = replace(
+            self.reply_draft(send_anyway),
+            lease_holder=self._desk.holder,
+            lease_epoch=self.lease_epoch,
+        )
+        try:
+            result = await self._desk.write(queue_reply, draft, self._desk.actor)
+        except CommandError:
+            self.lease_epoch = None  # refused under a stale lease: the next send claims anew
+            raise
         if isinstance(result, Held):
             await self._held(ticket_id, result)
             return
@@ -775,6 +827,7 @@ class ReplyEditor(QFrame):
     def _after_send(self, ticket_id: uuid.UUID) -> None:
         if ticket_id != self.ticket_id:
             return
+        self.lease_epoch = None  # queue_reply released it
         self._clear_content()
         self._default_recipients()
         self.saver.flush()  # empty: the draft file goes

@@ -9,8 +9,10 @@ from elsewhere.
 from __future__ import annotations
 
 import html
+import logging
 import uuid
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -28,10 +30,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from desk_gui.models import views
 from desk_gui.models.views import Directory, TicketPage
 from desk_gui.sync.facade import Desk, TicketChange
+from desk_gui.sync.presence import HEARTBEAT, Presence, beat, leave_store
 
 from . import labels
 from .drafts import DraftStore
@@ -40,6 +44,8 @@ from .properties_panel import PropertiesPanel
 from .reply_editor import ReplyEditor
 from .sla_panel import SlaPanel
 from .tasks import Tasks
+
+log = logging.getLogger(__name__)
 
 
 class ThreadBrowser(QTextBrowser):
@@ -110,6 +116,12 @@ class TicketView(QStackedWidget):
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sla = SlaPanel(desk, tasks)
+        # Who else has this ticket open or is answering it (sync/presence.py).
+        self.presence = QLabel()
+        self.presence.setObjectName("presence")
+        self.presence.setWordWrap(True)
+        self.presence.hide()
+        self._presence: Presence | None = None
         self.banner = Banner()
         self.conversation = ThreadBrowser()
         self.history = QTreeWidget()
@@ -158,11 +170,21 @@ class TicketView(QStackedWidget):
         layout.setSpacing(4)
         layout.addWidget(self.header)
         layout.addWidget(self.sla)
+        layout.addWidget(self.presence)
         layout.addWidget(self.banner)
         layout.addWidget(body, 1)
         self.addWidget(self.empty)
         self.addWidget(page)
         self._unsubscribe = desk.subscribe(self._on_change)
+        self.heartbeat = QTimer(self)
+        self.heartbeat.setInterval(int(HEARTBEAT.total_seconds() * 1000))
+        self.heartbeat.timeout.connect(self.beat)
+        self.editor.replyStarted.connect(self.beat)
+        self.editor.restored.connect(self.beat)
+        self.editor.discarded.connect(self.beat)
+        self.editor.queued.connect(self.beat)
+        self._left: uuid.UUID | None = None  # the ticket shown before: the beat leaves it
+        self._shut = False
         self.retranslate()
 
     # --- which ticket -----------------------------------------------------------------
@@ -181,14 +203,24 @@ class TicketView(QStackedWidget):
     def show_ticket(self, ticket_id: uuid.UUID | None) -> None:
         if ticket_id != self._ticket_id:
             self.banner.hide()
+            self._left = self._left or self._ticket_id
+            self._set_presence(None)
         self._ticket_id = ticket_id
         if ticket_id is None:
             self.clear()
             return
         self.reload()
+        self.beat()
+        self.heartbeat.start()
 
     def clear(self) -> None:
         self._generation += 1
+        self.heartbeat.stop()
+        left = self._left or self._ticket_id
+        if left is not None:  # nobody sees this desktop on it any more
+            self._tasks.spawn(self._desk.write(leave_store, left, self._desk.holder))
+        self._left = None
+        self._set_presence(None)
         self._ticket_id = None
         self._page = None
         self.properties.show_page(None)
@@ -213,6 +245,38 @@ class TicketView(QStackedWidget):
             return
         self._show(page)
         self.sla.show_ticket(page.id)
+
+    # --- presence -----------------------------------------------------------------------
+
+    def beat(self) -> None:
+        """Tell the others this desktop has the ticket open (and is replying, if so)."""
+        if self._ticket_id is not None:
+            left, self._left = self._left, None
+            self._tasks.spawn(self._beat(self._ticket_id, left))
+
+    async def _beat(self, ticket_id: uuid.UUID, left: uuid.UUID | None) -> None:
+        replying = self.editor.wants_lease
+        try:
+            found = await self._desk.write(beat, ticket_id, self._desk.holder, replying, left)
+        except (OperationalError, InterfaceError) as error:
+            # The shared database is out of reach: presence is a hint, the send checks.
+            log.warning("presence heartbeat failed: %s", error)
+            return
+        if self._shut or ticket_id != self._ticket_id:
+            return  # the agent moved on, or the window closed, meanwhile
+        self._set_presence(found.presence)
+        if self.editor.ticket_id == ticket_id:
+            self.editor.set_presence(found)
+
+    def _set_presence(self, found: Presence | None) -> None:
+        self._presence = found
+        parts = []
+        if found is not None and found.replying:
+            parts.append(self.tr("{agent} is replying to this ticket").format(agent=found.replying))
+        if found is not None and found.viewing:
+            parts.append(self.tr("Also open at: {agents}").format(agents=", ".join(found.viewing)))
+        self.presence.setText(" · ".join(parts))
+        self.presence.setVisible(bool(parts))
 
     def _on_change(self, change: TicketChange) -> None:
         if change.ticket_id == self._ticket_id:
@@ -316,6 +380,7 @@ class TicketView(QStackedWidget):
             [self.tr("When"), self.tr("Who"), self.tr("Field"), self.tr("Old"), self.tr("New")]
         )
         self._title_tabs(self._page)
+        self._set_presence(self._presence)
         if self._page is not None:
             self._show(self._page)
 
@@ -325,6 +390,11 @@ class TicketView(QStackedWidget):
         super().changeEvent(event)
 
     def shutdown(self) -> None:
+        # The leases are left to expire (60-90 s): releasing them here would wait for
+        # the shared database while the window closes.
+        self._shut = True
+        if shiboken6.isValid(self.heartbeat):  # the view may be deleted already
+            self.heartbeat.stop()
         self._generation += 1
         self._unsubscribe()
         self.sla.shutdown()

@@ -454,6 +454,21 @@
         <source>{ticket} has no group to pick an agent from</source>
         <translation>{ticket} hat keine Gruppe, aus der ein Agent gewählt werden könnte</translation>
     </message>
+    <message>
+        <location filename="../../desk_gui/sync/presence.py" line="+85"/>
+        <source>{agent} is replying to this ticket; your reply is kept as a draft</source>
+        <translation>{agent} antwortet gerade auf dieses Ticket; Ihre Antwort bleibt als Entwurf erhalten</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>another agent took over replying to this ticket while yours was paused; read the thread again before you send</source>
+        <translation>eine Kollegin oder ein Kollege hat die Antwort auf dieses Ticket übernommen, während Ihre ruhte; bitte lesen Sie den Verlauf noch einmal, bevor Sie senden</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>{agent} is replying to this ticket; send yours once they are done</source>
+        <translation>{agent} antwortet gerade auf dieses Ticket; senden Sie Ihre Antwort, sobald diese fertig ist</translation>
+    </message>
 </context>
 <context>
     <name>EngineRunner</name>
@@ -1533,12 +1548,12 @@ Ordner: {folder}</translation>
 <context>
     <name>ReplyEditor</name>
     <message>
-        <location filename="../../desk_gui/ui/reply_editor.py" line="+322"/>
+        <location filename="../../desk_gui/ui/reply_editor.py" line="+328"/>
         <source>The draft could not be saved: {error}</source>
         <translation>Der Entwurf konnte nicht gespeichert werden: {error}</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+99"/>
         <source>Draft restored</source>
         <translation>Entwurf wiederhergestellt</translation>
     </message>
@@ -1548,7 +1563,7 @@ Ordner: {folder}</translation>
         <translation>Anhänge nicht mehr vorhanden: {names}</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+96"/>
         <source>Notes have no attachments: switch to a public reply.</source>
         <translation>Notizen haben keine Anhänge: Wechseln Sie zu einer öffentlichen Antwort.</translation>
     </message>
@@ -1559,12 +1574,12 @@ Ordner: {folder}</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+314"/>
+        <location line="+351"/>
         <source>Insert image</source>
         <translation>Bild einfügen</translation>
     </message>
     <message>
-        <location line="-314"/>
+        <location line="-351"/>
         <source>Images (*.png *.jpg *.jpeg *.gif *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.gif *.bmp)</translation>
     </message>
@@ -1609,7 +1624,12 @@ Ordner: {folder}</translation>
         <translation>Nicht gesendet: {reason}</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+59"/>
+        <source>{agent} is replying to this ticket. Your text is kept as a draft; you can send it once they are done.</source>
+        <translation>{agent} antwortet gerade auf dieses Ticket. Ihr Text bleibt als Entwurf erhalten; Sie können ihn senden, sobald die Antwort fertig ist.</translation>
+    </message>
+    <message>
+        <location line="+55"/>
         <source>Queued: the reply goes out with the next send</source>
         <translation>Im Postausgang: Die Antwort geht mit dem nächsten Versand hinaus</translation>
     </message>
@@ -2221,7 +2241,17 @@ Gruppe: {group}</translation>
 <context>
     <name>TicketView</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_view.py" line="+222"/>
+        <location filename="../../desk_gui/ui/ticket_view.py" line="+274"/>
+        <source>{agent} is replying to this ticket</source>
+        <translation>{agent} antwortet gerade auf dieses Ticket</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Also open at: {agents}</source>
+        <translation>Ebenfalls geöffnet bei: {agents}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>
     </message>

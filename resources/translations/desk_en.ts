@@ -454,6 +454,21 @@
         <source>{ticket} has no group to pick an agent from</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../desk_gui/sync/presence.py" line="+85"/>
+        <source>{agent} is replying to this ticket; your reply is kept as a draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>another agent took over replying to this ticket while yours was paused; read the thread again before you send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>{agent} is replying to this ticket; send yours once they are done</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>EngineRunner</name>
@@ -1532,12 +1547,12 @@ Folder: {folder}</source>
 <context>
     <name>ReplyEditor</name>
     <message>
-        <location filename="../../desk_gui/ui/reply_editor.py" line="+322"/>
+        <location filename="../../desk_gui/ui/reply_editor.py" line="+328"/>
         <source>The draft could not be saved: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+99"/>
         <source>Draft restored</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1547,7 +1562,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+96"/>
         <source>Notes have no attachments: switch to a public reply.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1558,12 +1573,12 @@ Folder: {folder}</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+314"/>
+        <location line="+351"/>
         <source>Insert image</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-314"/>
+        <location line="-351"/>
         <source>Images (*.png *.jpg *.jpeg *.gif *.bmp)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1608,7 +1623,12 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+59"/>
+        <source>{agent} is replying to this ticket. Your text is kept as a draft; you can send it once they are done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+55"/>
         <source>Queued: the reply goes out with the next send</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2219,7 +2239,17 @@ Group: {group}</source>
 <context>
     <name>TicketView</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_view.py" line="+222"/>
+        <location filename="../../desk_gui/ui/ticket_view.py" line="+274"/>
+        <source>{agent} is replying to this ticket</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Also open at: {agents}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Not saved: {reason}</source>
         <translation type="unfinished"></translation>
     </message>

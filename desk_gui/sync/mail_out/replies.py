@@ -35,6 +35,7 @@ from desk_gui.models.reply_commands import (
 from desk_gui.models.store import Store
 from desk_gui.models.ticket import Status, Ticket
 
+from .. import presence
 from ..mime import html_to_text, sanitize_html, strip_reply_prefixes
 from . import templates
 from .compose import store_raw
@@ -71,6 +72,10 @@ class ReplyDraft:
     send_anyway: bool = False  # the agent saw what is new and sends regardless
     replaces: uuid.UUID | None = None  # the failed outbox row this edited reply replaces
     sla_due: datetime | None = None  # for {{ticket.sla_due}}
+    # The reply lease the agent wrote under (presence.claim_reply): a send whose epoch
+    # is no longer the lease's is refused. None: no lease asked (the CLI, scripts).
+    lease_holder: str | None = None
+    lease_epoch: int | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,12 @@ def queue_reply(store: Store, draft: ReplyDraft, actor: Actor = SYSTEM) -> Queue
     clock = store.clock
     try:
         with store.write() as session:
+            if draft.lease_holder is not None and draft.lease_epoch is not None:
+                presence.check_reply(
+                    session, draft.ticket_id, draft.lease_holder, draft.lease_epoch
+                )
+            else:
+                presence.check_free(session, draft.ticket_id, actor.agent_id)
             prepared = prepare(session, draft, actor.agent_id)
             cmd = QueueReply(
                 ticket_id=draft.ticket_id,
@@ -188,6 +199,8 @@ def queue_reply(store: Store, draft: ReplyDraft, actor: Actor = SYSTEM) -> Queue
             queued: QueuedMail = run_in(session, hlc, cmd, actor)
             _precompose(session, queued.outbound_id)
             _notify(session, hlc, queued.message_uuid, actor)
+            if draft.lease_holder is not None:  # answered: the next reply is anyone's
+                presence.release_reply(session, draft.ticket_id, draft.lease_holder)
     except ReplyHeld as held:
         return Held(held.new)
     return Queued(queued.message_uuid, queued.outbound_id, queued.message_id_header)
