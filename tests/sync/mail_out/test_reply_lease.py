@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -33,97 +34,91 @@ def _expire(desk: Desk, resource: str) -> None:
         s.execute(update(Lease).where(Lease.resource == resource).values(expires_at=past))
 
 
-def test_a_second_agent_cannot_claim_a_reply_the_first_is_writing(desk: Desk) -> None:
+@dataclass(frozen=True)
+class Two:
+    """Anna's and Ben's desktops on one ticket."""
+
+    desk: Desk
+    ben: Actor
+    tid: uuid.UUID
+    anna_here: str
+    ben_here: str
+
+    def claim(self, holder: str) -> int | None:
+        with self.desk.store.write() as s:
+            return presence.claim_reply(s, self.tid, holder)
+
+    def send(self, holder: str | None, epoch: int | None, actor: Actor | None = None) -> object:
+        draft = ReplyDraft(self.tid, "<p>Hallo</p>", lease_holder=holder, lease_epoch=epoch)
+        return queue_reply(self.desk.store, draft, actor or self.desk.anna)
+
+    def expire(self) -> None:
+        _expire(self.desk, f"reply:{self.tid.hex}")
+
+
+@pytest.fixture
+def two(desk: Desk) -> Two:
     ben = _ben(desk)
-    tid = desk.ticket()
-    anna_here = presence.holder_of(desk.anna.agent_id, "pc-anna")
-    ben_here = presence.holder_of(ben.agent_id, "pc-ben")
-    with desk.store.write() as s:
-        assert presence.claim_reply(s, tid, anna_here) == 1
-    with desk.store.write() as s:
-        assert presence.claim_reply(s, tid, ben_here) is None
-        assert presence.presence(s, tid, ben_here).replying == "Anna Schmidt"
-        assert presence.presence(s, tid, anna_here).replying is None  # not herself
+    return Two(
+        desk,
+        ben,
+        desk.ticket(),
+        presence.holder_of(desk.anna.agent_id, "pc-anna"),
+        presence.holder_of(ben.agent_id, "pc-ben"),
+    )
 
 
-def test_a_reply_sent_under_its_lease_is_queued_and_frees_the_ticket(desk: Desk) -> None:
-    ben = _ben(desk)
-    tid = desk.ticket()
-    anna_here = presence.holder_of(desk.anna.agent_id, "pc-anna")
-    with desk.store.write() as s:
-        epoch = presence.claim_reply(s, tid, anna_here)
-    draft = ReplyDraft(tid, "<p>Hallo</p>", lease_holder=anna_here, lease_epoch=epoch)
-    assert isinstance(queue_reply(desk.store, draft, desk.anna), Queued)
-    with desk.store.write() as s:  # answered: Ben may write the next one, a new epoch
-        assert presence.claim_reply(s, tid, presence.holder_of(ben.agent_id, "pc-ben")) == 2
+def test_a_second_agent_cannot_claim_a_reply_the_first_is_writing(two: Two) -> None:
+    assert two.claim(two.anna_here) == 1
+    assert two.claim(two.ben_here) is None
+    with two.desk.store.read() as s:
+        assert presence.presence(s, two.tid, two.ben_here).replying == "Anna Schmidt"
+        assert presence.presence(s, two.tid, two.anna_here).replying is None  # not herself
 
 
-def test_a_send_after_another_agent_replied_meanwhile_is_refused(desk: Desk) -> None:
+def test_a_reply_sent_under_its_lease_is_queued_and_frees_the_ticket(two: Two) -> None:
+    assert isinstance(two.send(two.anna_here, two.claim(two.anna_here)), Queued)
+    assert two.claim(two.ben_here) == 2  # answered: Ben may write the next one, a new epoch
+
+
+def test_a_send_after_another_agent_replied_meanwhile_is_refused(two: Two) -> None:
     """Anna's laptop slept with her draft open; Ben answered (and freed the ticket)."""
-    ben = _ben(desk)
-    tid = desk.ticket()
-    anna_here = presence.holder_of(desk.anna.agent_id, "pc-anna")
-    ben_here = presence.holder_of(ben.agent_id, "pc-ben")
-    with desk.store.write() as s:
-        epoch = presence.claim_reply(s, tid, anna_here)
-    _expire(desk, f"reply:{tid.hex}")
-    with desk.store.write() as s:
-        ben_epoch = presence.claim_reply(s, tid, ben_here)
-    ben_draft = ReplyDraft(tid, "<p>Erledigt</p>", lease_holder=ben_here, lease_epoch=ben_epoch)
-    assert isinstance(queue_reply(desk.store, ben_draft, ben), Queued)
-    draft = ReplyDraft(tid, "<p>Hallo</p>", lease_holder=anna_here, lease_epoch=epoch)
+    epoch = two.claim(two.anna_here)
+    two.expire()
+    assert isinstance(two.send(two.ben_here, two.claim(two.ben_here), two.ben), Queued)
     with pytest.raises(CommandError, match="took over replying"):
-        queue_reply(desk.store, draft, desk.anna)
+        two.send(two.anna_here, epoch)
 
 
-def test_a_send_while_another_agent_holds_the_reply_is_refused(desk: Desk) -> None:
-    ben = _ben(desk)
-    tid = desk.ticket()
-    anna_here = presence.holder_of(desk.anna.agent_id, "pc-anna")
-    ben_here = presence.holder_of(ben.agent_id, "pc-ben")
-    with desk.store.write() as s:
-        epoch = presence.claim_reply(s, tid, anna_here)
-    _expire(desk, f"reply:{tid.hex}")  # Anna's laptop slept ...
-    with desk.store.write() as s:  # ... and Ben started his reply
-        assert presence.claim_reply(s, tid, ben_here) == 2
-    draft = ReplyDraft(tid, "<p>Hallo</p>", lease_holder=anna_here, lease_epoch=epoch)
+def test_a_send_while_another_agent_holds_the_reply_is_refused(two: Two) -> None:
+    epoch = two.claim(two.anna_here)
+    two.expire()  # Anna's laptop slept ...
+    assert two.claim(two.ben_here) == 2  # ... and Ben started his reply
     with pytest.raises(CommandError, match="Ben Kraus is replying to this ticket"):
-        queue_reply(desk.store, draft, desk.anna)
-    _expire(desk, f"reply:{tid.hex}")  # Ben gave up; Anna's old epoch stays stale
+        two.send(two.anna_here, epoch)
+    two.expire()  # Ben gave up; Anna's old epoch stays stale
     with pytest.raises(CommandError, match="took over replying"):
-        queue_reply(desk.store, draft, desk.anna)
-    with desk.store.write() as s:  # the refused send wrote nothing; she claims anew ...
-        fresh = presence.claim_reply(s, tid, anna_here)
+        two.send(two.anna_here, epoch)
+    fresh = two.claim(two.anna_here)  # the refused send wrote nothing; she claims anew ...
     assert fresh == 3
-    again = ReplyDraft(tid, "<p>Hallo</p>", lease_holder=anna_here, lease_epoch=fresh)
-    assert isinstance(queue_reply(desk.store, again, desk.anna), Queued)  # ... and sends
+    assert isinstance(two.send(two.anna_here, fresh), Queued)  # ... and sends
 
 
-def test_an_expired_lease_nobody_took_is_renewed_at_the_send(desk: Desk) -> None:
-    tid = desk.ticket()
-    anna_here = presence.holder_of(desk.anna.agent_id, "pc-anna")
-    with desk.store.write() as s:
-        epoch = presence.claim_reply(s, tid, anna_here)
-    _expire(desk, f"reply:{tid.hex}")
-    draft = ReplyDraft(tid, "<p>Hallo</p>", lease_holder=anna_here, lease_epoch=epoch)
-    assert isinstance(queue_reply(desk.store, draft, desk.anna), Queued)
+def test_an_expired_lease_nobody_took_is_renewed_at_the_send(two: Two) -> None:
+    epoch = two.claim(two.anna_here)
+    two.expire()
+    assert isinstance(two.send(two.anna_here, epoch), Queued)
 
 
-def test_a_reply_without_lease_waits_for_another_agents_but_not_for_ones_own(
-    desk: Desk,
-) -> None:
+def test_a_reply_without_lease_waits_for_another_agents_but_not_for_ones_own(two: Two) -> None:
     """The CLI sends without a lease: refused while Ben writes at his desktop; Anna's
     own lease (her desktop is open on the ticket) does not stop her script."""
-    ben = _ben(desk)
-    tid = desk.ticket()
-    with desk.store.write() as s:
-        presence.claim_reply(s, tid, presence.holder_of(ben.agent_id, "pc-ben"))
+    two.claim(two.ben_here)
     with pytest.raises(CommandError, match="Ben Kraus is replying to this ticket; send yours"):
-        queue_reply(desk.store, ReplyDraft(tid, "<p>Hallo</p>"), desk.anna)
-    _expire(desk, f"reply:{tid.hex}")
-    with desk.store.write() as s:
-        presence.claim_reply(s, tid, presence.holder_of(desk.anna.agent_id, "pc-anna"))
-    assert isinstance(queue_reply(desk.store, ReplyDraft(tid, "<p>Hallo</p>"), desk.anna), Queued)
+        two.send(None, None)
+    two.expire()
+    two.claim(two.anna_here)
+    assert isinstance(two.send(None, None), Queued)
 
 
 def test_viewers_see_each_other_until_one_leaves_or_expires(desk: Desk) -> None:
