@@ -37,6 +37,15 @@ def _as_owner(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU seconds so far (utime + stime from /proc), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class PostgresCluster:
     bindir: Path
@@ -106,6 +115,21 @@ class PostgresCluster:
             cwd="/",
         )
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds of the cluster's processes so far (the postmaster and its
+        children: backends, checkpointer, WAL writer...), for benchmarks that share
+        the cores with the server. A backend that exits takes its seconds with it."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        total = cpu_seconds(postmaster)
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if parent == postmaster:
+                total += cpu_seconds(int(stat.parent.name))
+        return total
 
     def create_database(self, name: str) -> str:
         import psycopg

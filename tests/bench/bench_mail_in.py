@@ -43,7 +43,7 @@ from desk_gui.models import Message  # noqa: E402
 from desk_gui.models.queries import search  # noqa: E402
 from desk_gui.models.store import Store  # noqa: E402
 from desk_gui.sync.mail_in.engine import MailEngine  # noqa: E402
-from tests.servers import Dovecot, start_dovecot, start_postgres  # noqa: E402
+from tests.servers import Dovecot, cpu_seconds, start_dovecot, start_postgres  # noqa: E402
 from tests.sync.mail_in.conftest import ImapAccount, MemorySecrets, add_mailbox  # noqa: E402
 from tests.sync.mail_in.corpus_gen import Mail, big_attachment_mail, generate  # noqa: E402
 from tests.sync.mail_in.engine_proc import check_exactly_once  # noqa: E402
@@ -71,21 +71,10 @@ class Databases:
         return store
 
     def server_cpu(self) -> float:
-        """CPU seconds of the PostgreSQL cluster's processes so far (the postmaster and
-        its children: backends, checkpointer, WAL writer...); 0 for SQLite. A backend
-        that exits in between takes its seconds with it: the engine's stay connected."""
+        """The PostgreSQL cluster's CPU seconds so far; 0 for SQLite."""
         if self.cluster is None or isinstance(self.cluster, str):
             return 0.0
-        postmaster = int((self.cluster.data / "postmaster.pid").read_text().split()[0])
-        total = _cpu_of(postmaster)
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            if parent == postmaster:
-                total += _cpu_of(int(stat.parent.name))
-        return total
+        return self.cluster.cpu_seconds()
 
     def close(self) -> None:
         if self.cluster is not None and not isinstance(self.cluster, str):
@@ -165,16 +154,7 @@ def parser_cpu(engine: MailEngine) -> float:
     pool = engine._parser
     if pool is None:
         return 0.0
-    return sum(_cpu_of(pid) for pid in getattr(pool, "_processes", {}) or {})
-
-
-def _cpu_of(pid: int) -> float:
-    """A process's CPU seconds so far (utime + stime from /proc), 0 when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(cpu_seconds(pid) for pid in getattr(pool, "_processes", {}) or {})
 
 
 def searchable(store: Store, mails: list[Mail]) -> str:
