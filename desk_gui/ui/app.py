@@ -42,11 +42,15 @@ def prepare_store(
             return
     # Imported late: only --demo needs the generator and its texts.
     from desk_gui.models.demo import DemoError, populate
+    from desk_gui.sync.sla.engine import catch_up_demo
 
     try:
         populate(store, tickets=tickets, progress=progress)
     except DemoError:
         return  # demo parties without tickets: open what is there
+    # The SLA levels of the demo's past, as fired when they fell due: else the first
+    # pass announces them all at once, late.
+    catch_up_demo(store)
 
 
 def application() -> QApplication:

@@ -6,6 +6,11 @@ import io
 import sys
 
 import pytest
+from sqlalchemy import func, select
+
+from desk_gui.models import EscalationEvent, SlaTicketState
+from desk_gui.models.store import Store
+from desk_gui.sync.sla.engine import SlaEngine
 
 from .conftest import Run, create
 
@@ -26,6 +31,21 @@ def test_init_demo_fills_an_empty_store_once(run: Run, sqlite_url: str) -> None:
     assert run(sqlite_url, "ticket", "list", "--limit", "1").out.splitlines()[-1] == (
         "1 of 40 tickets"
     )
+
+
+def test_init_demo_leaves_no_sla_level_of_its_past_to_fire_late(run: Run, sqlite_url: str) -> None:
+    assert run(sqlite_url, "init", "--demo", "--tickets", "40").code == 0
+    store = Store(sqlite_url)
+    try:
+        with store.read() as s:
+            # The clocks are computed and the past's levels recorded by init, on time.
+            assert (s.scalar(select(func.count()).select_from(SlaTicketState)) or 0) > 0
+            assert not s.scalar(select(func.count()).where(EscalationEvent.late))
+        with SlaEngine(store, processes=0) as engine:
+            first = engine.run_once()  # the app's first pass
+        assert not any(f.late for f in first.fired)
+    finally:
+        store.dispose()
 
 
 def test_init_demo_refuses_a_store_with_real_tickets(run: Run, db: str) -> None:

@@ -13,8 +13,10 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from qasync import QEventLoop
+from sqlalchemy import func, select
 
-from desk_gui.models import queries, views
+from desk_gui.models import EscalationEvent, SlaTicketState, queries, views
+from desk_gui.models.alert import Alert
 from desk_gui.models.store import Store
 from desk_gui.sync.facade import Desk
 from desk_gui.ui import app as desk_app
@@ -92,6 +94,19 @@ def test_demo_fills_an_empty_store_off_the_gui_thread(
     window.close()
     qtbot.waitUntil(lambda: window.tasks.running == 0)
     desk.close()
+
+
+def test_the_demos_past_sla_levels_are_recorded_when_it_is_made(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    try:
+        desk_app.prepare_store(store, demo=True, tickets=25)
+        with store.read() as s:
+            # Clocks computed, the past's levels recorded as fired on time, nobody told.
+            assert (s.scalar(select(func.count()).select_from(SlaTicketState)) or 0) > 0
+            assert not s.scalar(select(func.count()).where(EscalationEvent.late))
+            assert not s.scalar(select(func.count()).select_from(Alert))
+    finally:
+        store.dispose()
 
 
 ARENAS = """

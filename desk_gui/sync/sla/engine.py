@@ -93,6 +93,14 @@ def default_holder() -> str:
     return f"sla:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+def catch_up_demo(store: Store) -> SlaReport:
+    """Right after demo data was written: its past as a desk that ran all along would
+    show it (`SlaEngine.catch_up`), so the app's first pass does not announce every
+    level of that past at once, late."""
+    with SlaEngine(store, holder=f"demo-catch-up:{default_holder()}") as engine:
+        return engine.catch_up()
+
+
 class SlaEngine:
     def __init__(
         self,
@@ -126,6 +134,49 @@ class SlaEngine:
 
     def run_once(self, now: datetime | None = None) -> SlaReport:
         """One full pass; `now` defaults to the database's clock."""
+        cfg, report = self._refresh_changed(now)
+        now_s = to_epoch(report.now)
+        self._assign_intake(report.now, report)
+        self._resume_reminders(report.now, report)
+        self._hand_over(report.now, report)
+        touched = {a.ticket_id for a in report.assigned if a.agent_id}
+        touched |= {r.ticket_id for r in report.resumed}
+        touched |= {h.ticket_id for h in report.handed_over if h.to_agent}
+        if touched:  # what the steps above changed, right away
+            self.refresh(cfg, now_s, report, ids=sorted(touched))
+        self._fire(cfg, now_s, report)
+        return report
+
+    def catch_up(self, now: datetime | None = None) -> SlaReport:
+        """For a store whose tickets come with a past (demo data): the clocks, then every
+        level that fell due before `now` recorded as fired when it fell due, as an engine
+        running all along would have left it, without alerts, actions or rules.
+
+        Only for data nobody worked on when it happened: on a real store a level that
+        fell due while no engine ran must still reach its people, late (`run_once`).
+        The ticket rows already show the demo's history as it stands, so actions taken
+        now would change it; the clocks (due soon, breached) do not depend on fired
+        levels and stay as they are. Returns the levels recorded."""
+        cfg, report = self._refresh_changed(now)
+        now_s = to_epoch(report.now)
+        while True:
+            with self.store.write() as session:
+                ctx = escalation.FireContext(
+                    session, cfg, now_s, self._hlc, self.holder, self.late_after_s, quiet=True
+                )
+                ids = escalation.claim_due(session, now_s, self.chunk)
+                recorded = escalation.fire_batch(ctx, ids)
+            report.fired += recorded
+            # A full batch goes on; so does one that recorded anything (tickets whose
+            # next level is not eligible stay due: a batch of only those ends it).
+            if len(ids) < self.chunk or not recorded:
+                return report
+
+    # ---- steps ----------------------------------------------------------------------
+
+    def _refresh_changed(self, now: datetime | None) -> tuple[SlaConfig, SlaReport]:
+        """A pass's start: the configuration (everything recomputed when it changed
+        since the last pass), then the clocks of the tickets that changed."""
         if self._pool is not None and monotonic() - self._pool.last_used > POOL_IDLE_S:
             self.close()
         self.store.clock  # noqa: B018 (first use writes the node id: not inside a batch)
@@ -138,27 +189,15 @@ class SlaEngine:
                 mark_all_stale(session)
                 put_setting(session, FINGERPRINT_KEY, cfg.fingerprint)
                 report.full_recompute = True
-        now_s = to_epoch(now)
         full = report.full_recompute or self._since is None or monotonic() >= self._next_full
         self.refresh(
-            cfg, now_s, report, since=None if full else self._since,
+            cfg, to_epoch(now), report, since=None if full else self._since,
             everything=report.full_recompute,
         )  # fmt: skip
         if full:
             self._next_full = monotonic() + FULL_SCAN_EVERY.total_seconds()
         self._since = scan_from - SCAN_MARGIN
-        self._assign_intake(now, report)
-        self._resume_reminders(now, report)
-        self._hand_over(now, report)
-        touched = {a.ticket_id for a in report.assigned if a.agent_id}
-        touched |= {r.ticket_id for r in report.resumed}
-        touched |= {h.ticket_id for h in report.handed_over if h.to_agent}
-        if touched:  # what the steps above changed, right away
-            self.refresh(cfg, now_s, report, ids=sorted(touched))
-        self._fire(cfg, now_s, report)
-        return report
-
-    # ---- steps ----------------------------------------------------------------------
+        return cfg, report
 
     def refresh(
         self,

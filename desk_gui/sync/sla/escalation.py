@@ -7,6 +7,9 @@ clocks at `now`, and for each level due by now inserts its event under the uniqu
 returns a row do the alerts and actions follow, in the same transaction: a second
 engine, a retry after a crash, or a restart never repeats them. A level that fell due
 while no engine ran fires on the next run and is marked late.
+
+A `quiet` batch only records the levels, as fired when they fell due: for demo data,
+whose past no engine saw (`SlaEngine.catch_up`).
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class FireContext:
     holder: str
     late_after_s: int
     on_fired: Callable[[Ticket, FiredLevel], None] | None = None
+    quiet: bool = False  # record each level as fired when due: no alerts, actions, rules
     known: list[People] = field(default_factory=list)  # loaded by the first level fired
 
     def people(self) -> People:
@@ -105,6 +109,9 @@ def _fire_ticket(ctx: FireContext, c: Computed) -> list[FiredLevel]:
                 continue
             if not _claim_event(ctx, c, clock, level, ordinal, at):
                 continue  # fired before, here or by another engine
+            if ctx.quiet:
+                out.append(_recorded(c, clock, level, at))
+                continue
             ticket = ticket or ctx.session.get(Ticket, Bulk.to_uuid(c.facts.ticket_id))
             assert ticket is not None
             out.append(_effects(ctx, c.policy, ticket, clock, level, at))
@@ -116,6 +123,8 @@ def _claim_event(
 ) -> bool:
     assert c.policy is not None
     table = EscalationEvent.__table__
+    # Quietly recorded: when an engine running at the time would have fired it.
+    fired_at = at if ctx.quiet else ctx.now_s
     stmt = (
         insert_for(ctx.session)(table)
         .values(
@@ -129,14 +138,21 @@ def _claim_event(
             ordinal=ordinal,
             policy_id=c.policy.id,
             due_at=from_epoch(at),
-            fired_at=from_epoch(ctx.now_s),
-            late=ctx.now_s - at > ctx.late_after_s,
+            fired_at=from_epoch(fired_at),
+            late=fired_at - at > ctx.late_after_s,
             fired_by=ctx.holder,
         )
         .on_conflict_do_nothing(index_elements=["ticket_id", "target", "cycle", "level"])
         .returning(table.c.id)
     )
     return ctx.session.scalar(stmt) is not None
+
+
+def _recorded(c: Computed, clock: ClockValues, level: Level, at: int) -> FiredLevel:
+    ticket_id = Bulk.to_uuid(c.facts.ticket_id)
+    return FiredLevel(
+        ticket_id, clock.target, clock.start_s, level.key, from_epoch(at), False, (), ()
+    )
 
 
 def _effects(
