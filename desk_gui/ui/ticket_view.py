@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import uuid
+from datetime import timedelta
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
@@ -46,6 +47,8 @@ from .sla_panel import SlaPanel
 from .tasks import Tasks
 
 log = logging.getLogger(__name__)
+
+WAITING_BEAT = timedelta(seconds=5)  # the heartbeat while another agent holds the reply
 
 
 class ThreadBrowser(QTextBrowser):
@@ -267,6 +270,9 @@ class TicketView(QStackedWidget):
         self._set_presence(found.presence)
         if self.editor.ticket_id == ticket_id:
             self.editor.set_presence(found)
+        # An agent waiting for a colleague's reply gets the ticket back within seconds.
+        every = WAITING_BEAT if self.editor.blocked_by is not None else HEARTBEAT
+        self.heartbeat.setInterval(int(every.total_seconds() * 1000))
 
     def _set_presence(self, found: Presence | None) -> None:
         self._presence = found

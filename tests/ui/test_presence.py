@@ -92,6 +92,7 @@ def test_the_second_agent_sees_who_replies_and_waits_until_it_is_sent(
     qtbot.keyClicks(ben.editor.text, "Hallo")
     qtbot.waitUntil(lambda: ben.editor.blocked_by == anna_name, timeout=5000)
     assert not ben.editor.send_button.isEnabled()
+    assert ben.heartbeat.interval() == 5000  # waiting: he hears sooner when it is free
     assert ben.editor.message.text().startswith(f"{anna_name} is replying to this ticket.")
     assert ben.editor.text.toPlainText() == "Hallo"  # kept: his draft is not lost
 
@@ -104,8 +105,10 @@ def test_the_second_agent_sees_who_replies_and_waits_until_it_is_sent(
 
     with qtbot.waitSignal(anna.editor.queued, timeout=10000):
         qtbot.mouseClick(anna.editor.send_button, Qt.MouseButton.LeftButton)
-    ben.beat()  # the ticket is free again: Ben's lease, his send button back
-    qtbot.waitUntil(lambda: ben.editor.blocked_by is None, timeout=5000)
+    # The ticket is free again: within Ben's next (5-s) heartbeat his lease and his
+    # send button are back, with no click of his.
+    qtbot.waitUntil(lambda: ben.editor.blocked_by is None, timeout=8000)
+    assert ben.heartbeat.interval() == 20000
     assert ben.editor.lease_epoch is not None
     assert ben.editor.send_button.isEnabled()
     assert not ben.editor.message.isVisible()
