@@ -137,7 +137,6 @@ class MainWindow(QMainWindow):
         self.bell.ticketChosen.connect(self.ticket.show_ticket)
         self.ready.connect(self.bell.refresh)
         self.ready.connect(self.sla_alerts.refresh)
-        self.sla_alerts.ticketChosen.connect(self.ticket.show_ticket)
         self.engine.ticketsArrived.connect(self.sla_alerts.refresh)
         self.tasks.failed.connect(self._show_failure)
         self.sync_progress.follow(self.engine)

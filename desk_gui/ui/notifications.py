@@ -5,7 +5,8 @@ Notifications are rows the mail engine and the note command write (`@name` in a 
 a new message in a watched ticket). The bell re-reads the agent's unread ones shortly
 after any ticket change and every half minute (the engine runs elsewhere); a newly
 seen one is announced once on the desktop when a system tray exists (none offscreen:
-then the message is only emitted as `announced`, the list still shows it).
+then the message is only emitted as `announced`, the list still shows it); a burst of
+them as one summary, like the SLA alerts (announce.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QToolButton, QWidget
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk_gui.models.outbound import Notification, NotificationReason
@@ -26,6 +27,7 @@ from desk_gui.models.ticket import Ticket
 from desk_gui.sync.facade import Desk, TicketChange
 
 from . import labels
+from .announce import Announcer, NewItems
 from .tasks import Tasks
 
 POLL_MS = 30_000
@@ -43,6 +45,24 @@ class NotificationItem:
     actor: str
     excerpt: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class NotificationRead:
+    items: list[NotificationItem]  # the newest unread, at most `limit`
+    unread: int  # all the agent's unread notifications, however many
+
+
+def read_notifications(session: Session, agent_id: uuid.UUID, limit: int = 100) -> NotificationRead:
+    """The newest unread notifications and how many are unread in all: a burst may
+    bring more than the list holds, and the bell counts them all."""
+    # Counted in the index (agent, read_at): no notification row is read.
+    count = session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.agent_id == agent_id, Notification.read_at.is_(None))
+    )
+    return NotificationRead(unread(session, agent_id, limit), count or 0)
 
 
 def unread(session: Session, agent_id: uuid.UUID, limit: int = 100) -> list[NotificationItem]:
@@ -101,8 +121,8 @@ class NotificationBell(QToolButton):
         self._desk = desk
         self._tasks = tasks
         self.items: list[NotificationItem] = []
-        self._known: set[uuid.UUID] | None = None  # None: nothing read yet (no pop-ups)
-        self._agent: uuid.UUID | None = None
+        self.unread = 0  # all unread, the list holds the newest of them
+        self.news = NewItems()
         self.setIcon(bell_icon())
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -112,8 +132,11 @@ class NotificationBell(QToolButton):
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(bell_icon("#1565c0"), self)
-            self.tray.messageClicked.connect(self._tray_clicked)
             self.tray.show()
+        # The bell's and the SLA alerts' way to the desktop (sla_alerts.py).
+        self.announcer = Announcer(self.tray, self)
+        self.announcer.announced.connect(self.announced)
+        self.announcer.ticketChosen.connect(self.ticketChosen)
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self.refresh)
@@ -127,7 +150,7 @@ class NotificationBell(QToolButton):
 
     @property
     def count(self) -> int:
-        return len(self.items)
+        return self.unread
 
     def _on_change(self, _change: TicketChange) -> None:
         self._soon.start()
@@ -135,37 +158,31 @@ class NotificationBell(QToolButton):
     def refresh(self) -> None:
         agent = self._desk.actor.agent_id
         if agent is None:
-            self.items = []
+            self.items, self.unread = [], 0
             self._render()
             return
         self._tasks.spawn(self._read(agent))
 
     async def _read(self, agent: uuid.UUID) -> None:
-        items = await self._desk.read(unread, agent)
+        read = await self._desk.read(read_notifications, agent)
         if agent != self._desk.actor.agent_id:
             return  # the agent was switched meanwhile
-        if agent != self._agent:
-            self._agent, self._known = agent, None  # another agent: no pop-ups for old ones
-        fresh = [i for i in items if self._known is not None and i.id not in self._known]
-        self._known = {i.id for i in items} | (self._known or set())
-        self.items = items
+        fresh = self.news.among(agent, read.items)
+        # Beyond the list's length, the count tells how many came (exact unless some
+        # were read meanwhile elsewhere).
+        came = max(len(fresh), read.unread - self.unread) if fresh else 0
+        self.items, self.unread = read.items, read.unread
         self._render()
         self.changed.emit(self.count)
-        for item in reversed(fresh):
-            self._announce(item)
+        self.announcer.news(fresh, self._announce, lambda f: self._announce_many(came, f[0]))
 
     def _announce(self, item: NotificationItem) -> None:
-        title = self._title(item)
-        text = item.excerpt[:160]
-        self.announced.emit(title, text)
-        if self.tray is not None and self.tray.supportsMessages():
-            self._last_announced = item.ticket_id
-            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
+        self.announcer.show(self._title(item), item.excerpt[:160], item.ticket_id)
 
-    def _tray_clicked(self) -> None:
-        ticket = getattr(self, "_last_announced", None)
-        if ticket is not None:
-            self.ticketChosen.emit(ticket)
+    def _announce_many(self, came: int, newest: NotificationItem) -> None:
+        title = self.tr("%n new notification(s)", "", came)
+        text = self.tr("The newest: {notification}").format(notification=self._title(newest))
+        self.announcer.show(title, text, newest.ticket_id)
 
     def _title(self, item: NotificationItem) -> str:
         if item.reason is NotificationReason.MENTION:

@@ -4,11 +4,11 @@ brings a follow-up back, assigns one), the agent it is meant for hears of it.
 The engine writes Alert rows (models/alert.py), not the mail engine's notifications,
 so this watcher reads the agent's unread alerts next to the bell, on the same
 rhythm: shortly after a change, after an engine pass brought tickets, and every half
-minute. A newly seen alert is announced once, through the bell's `announced` signal
-and its tray icon (worded here, in the agent's language, from the alert's parts). When
-a read finds more new alerts than a person can take in (an engine that was off comes
-back and fires thousands of overdue levels), one summary with their number is
-announced instead of a pop-up each.
+minute. A newly seen alert is announced once, through the bell's announcer (its
+`announced` signal and tray icon; worded here, in the agent's language, from the
+alert's parts). When a read finds more new alerts than a person can take in (an engine
+that was off comes back and fires thousands of overdue levels), one summary with their
+number is announced instead of a pop-up each (announce.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTimer
 from PySide6.QtWidgets import QSystemTrayIcon
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,12 +31,10 @@ from desk_gui.models.ticket import Ticket
 from desk_gui.sync.facade import Desk, TicketChange
 
 from . import labels
+from .announce import NewItems
 from .notifications import AFTER_CHANGE_MS, POLL_MS, NotificationBell
 from .sla_panel import TARGETS
 from .tasks import Tasks
-
-# More new alerts in one read than this: one summary instead of a pop-up each.
-STORM = 3
 
 
 @dataclass(frozen=True)
@@ -134,17 +132,16 @@ def alert_text(item: AlertItem) -> str:
 
 
 class SlaAlerts(QObject):
-    ticketChosen = Signal(object)  # the ticket of a clicked desktop message
+    """The agent's unread alerts, announced as they come; a click on a desktop message
+    opens its ticket through the bell's `ticketChosen`."""
 
     def __init__(self, desk: Desk, tasks: Tasks, bell: NotificationBell) -> None:
         super().__init__(bell)
         self._desk = desk
         self._tasks = tasks
-        self._bell = bell
+        self._announcer = bell.announcer
         self.items: list[AlertItem] = []
-        self._known: set[uuid.UUID] | None = None  # None: nothing read yet (no pop-ups)
-        self._agent: uuid.UUID | None = None
-        self._last: uuid.UUID | None = None
+        self.news = NewItems()
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self.refresh)
@@ -153,8 +150,6 @@ class SlaAlerts(QObject):
         self._soon.setInterval(AFTER_CHANGE_MS)
         self._soon.timeout.connect(self.refresh)
         self._unsubscribe = desk.subscribe(self._on_change)
-        if bell.tray is not None:
-            bell.tray.messageClicked.connect(self._tray_clicked)
         self._poll.start()
 
     def _on_change(self, _change: TicketChange) -> None:
@@ -169,21 +164,14 @@ class SlaAlerts(QObject):
         read = await self._desk.read(read_alerts, agent)
         if not shiboken6.isValid(self) or agent != self._desk.actor.agent_id:
             return
-        if agent != self._agent:
-            self._agent, self._known = agent, None  # another agent: no pop-ups for old ones
-        items = read.items
-        fresh = [i for i in items if self._known is not None and i.id not in self._known]
-        self._known = {i.id for i in items} | (self._known or set())
-        self.items = items
-        if len(fresh) > STORM:
-            self._announce_many(max(read.unread, len(fresh)), fresh[0])
-            return
-        for item in reversed(fresh):
-            self._announce(item)
+        fresh = self.news.among(agent, read.items)
+        self.items = read.items
+        unread = max(read.unread, len(fresh))
+        self._announcer.news(fresh, self._announce, lambda f: self._announce_many(unread, f[0]))
 
     def _announce_many(self, unread: int, newest: AlertItem) -> None:
         warning = QSystemTrayIcon.MessageIcon.Warning
-        self._show(storm_title(unread), storm_text(newest), newest.ticket_id, warning)
+        self._announcer.show(storm_title(unread), storm_text(newest), newest.ticket_id, warning)
 
     def _announce(self, item: AlertItem) -> None:
         icon = (
@@ -191,26 +179,7 @@ class SlaAlerts(QObject):
             if item.kind in (AlertKind.SLA_BREACH, AlertKind.SLA_ESCALATION)
             else QSystemTrayIcon.MessageIcon.Information
         )
-        self._show(alert_title(item), alert_text(item), item.ticket_id, icon)
-
-    def _show(
-        self,
-        title: str,
-        text: str,
-        ticket_id: uuid.UUID | None,
-        icon: QSystemTrayIcon.MessageIcon,
-    ) -> None:
-        """In the bell, and on the desktop where the system tray takes messages (a click
-        opens `ticket_id`)."""
-        self._bell.announced.emit(title, text)
-        tray = self._bell.tray
-        if tray is not None and tray.supportsMessages():
-            self._last = ticket_id
-            tray.showMessage(title, text, icon, 8000)
-
-    def _tray_clicked(self) -> None:
-        if self._last is not None:
-            self.ticketChosen.emit(self._last)
+        self._announcer.show(alert_title(item), alert_text(item), item.ticket_id, icon)
 
     def shutdown(self) -> None:
         self._poll.stop()

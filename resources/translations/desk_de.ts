@@ -130,7 +130,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desk_gui/ui/app.py" line="+76"/>
+        <location filename="../../desk_gui/ui/app.py" line="+80"/>
         <source>Creating demo tickets…</source>
         <translation>Demo-Tickets werden angelegt…</translation>
     </message>
@@ -1018,7 +1018,7 @@ Ordner: {folder}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_gui/ui/main_window.py" line="+205"/>
+        <location filename="../../desk_gui/ui/main_window.py" line="+204"/>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>
     </message>
@@ -1093,8 +1093,21 @@ Ordner: {folder}</translation>
 </context>
 <context>
     <name>NotificationBell</name>
+    <message numerus="yes">
+        <location filename="../../desk_gui/ui/notifications.py" line="+183"/>
+        <source>%n new notification(s)</source>
+        <translation>
+            <numerusform>%n neue Benachrichtigung</numerusform>
+            <numerusform>%n neue Benachrichtigungen</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desk_gui/ui/notifications.py" line="+172"/>
+        <location line="+1"/>
+        <source>The newest: {notification}</source>
+        <translation>Die neueste: {notification}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>{actor} mentioned you in {ticket}</source>
         <translation>{actor} hat Sie in {ticket} erwähnt</translation>
     </message>
@@ -1825,7 +1838,7 @@ Ordner: {folder}</translation>
 <context>
     <name>SlaAlerts</name>
     <message>
-        <location filename="../../desk_gui/ui/sla_alerts.py" line="+95"/>
+        <location filename="../../desk_gui/ui/sla_alerts.py" line="+93"/>
         <source>SLA warning: {ticket}</source>
         <translation>SLA-Warnung: {ticket}</translation>
     </message>
@@ -2241,7 +2254,7 @@ Gruppe: {group}</translation>
 <context>
     <name>TicketView</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_view.py" line="+274"/>
+        <location filename="../../desk_gui/ui/ticket_view.py" line="+275"/>
         <source>{agent} is replying to this ticket</source>
         <translation>{agent} antwortet gerade auf dieses Ticket</translation>
     </message>

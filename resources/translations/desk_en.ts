@@ -130,7 +130,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desk_gui/ui/app.py" line="+76"/>
+        <location filename="../../desk_gui/ui/app.py" line="+80"/>
         <source>Creating demo tickets…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1017,7 +1017,7 @@ Folder: {folder}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_gui/ui/main_window.py" line="+205"/>
+        <location filename="../../desk_gui/ui/main_window.py" line="+204"/>
         <source>Not saved: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1092,8 +1092,21 @@ Folder: {folder}</source>
 </context>
 <context>
     <name>NotificationBell</name>
+    <message numerus="yes">
+        <location filename="../../desk_gui/ui/notifications.py" line="+183"/>
+        <source>%n new notification(s)</source>
+        <translation>
+            <numerusform>%n new notification</numerusform>
+            <numerusform>%n new notifications</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desk_gui/ui/notifications.py" line="+172"/>
+        <location line="+1"/>
+        <source>The newest: {notification}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>{actor} mentioned you in {ticket}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1824,7 +1837,7 @@ Folder: {folder}</source>
 <context>
     <name>SlaAlerts</name>
     <message>
-        <location filename="../../desk_gui/ui/sla_alerts.py" line="+95"/>
+        <location filename="../../desk_gui/ui/sla_alerts.py" line="+93"/>
         <source>SLA warning: {ticket}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2239,7 +2252,7 @@ Group: {group}</source>
 <context>
     <name>TicketView</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_view.py" line="+274"/>
+        <location filename="../../desk_gui/ui/ticket_view.py" line="+275"/>
         <source>{agent} is replying to this ticket</source>
         <translation type="unfinished"></translation>
     </message>

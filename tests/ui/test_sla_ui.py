@@ -237,7 +237,7 @@ def test_a_breach_the_engine_fires_reaches_the_agent_on_the_desktop(
     qtbot: QtBot, sla_desk: SlaDesk, window: MainWindow, sqlite_store: Store
 ) -> None:
     alerts = window.sla_alerts
-    qtbot.waitUntil(lambda: alerts._known is not None, timeout=5000)  # first read: no pop-ups
+    qtbot.waitUntil(lambda: alerts.news.started, timeout=5000)  # first read: no pop-ups
     assert alerts.items == []  # the breach of Cara's ticket is not Anna's business
     sla_desk.clock.now = sla_desk.t0 - timedelta(hours=2)
     late = _create(sqlite_store, "Server langsam", Priority.HIGH, sla_desk.group, sla_desk.anna)
@@ -297,7 +297,7 @@ def test_a_storm_of_fired_levels_is_announced_once_as_a_summary(
     qtbot: QtBot, sla_desk: SlaDesk, window: MainWindow, sqlite_store: Store
 ) -> None:
     alerts = window.sla_alerts
-    qtbot.waitUntil(lambda: alerts._known is not None, timeout=5000)  # first read: no pop-ups
+    qtbot.waitUntil(lambda: alerts.news.started, timeout=5000)  # first read: no pop-ups
     _stop_engine(qtbot, window)
     made = _overdue_for_anna(sla_desk, sqlite_store, 6)
     report = SlaEngine(sqlite_store).run_once(now=sla_desk.t0)
@@ -321,7 +321,7 @@ def test_a_storm_summary_is_worded_in_german(
     translations: Translations,
 ) -> None:
     alerts = window.sla_alerts
-    qtbot.waitUntil(lambda: alerts._known is not None, timeout=5000)
+    qtbot.waitUntil(lambda: alerts.news.started, timeout=5000)
     _stop_engine(qtbot, window)
     translations.apply("de")
     _overdue_for_anna(sla_desk, sqlite_store, 4)
