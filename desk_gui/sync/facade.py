@@ -103,6 +103,13 @@ class Desk:
         """Run maintenance work on the store (migrate, bulk load) on the writer thread."""
         return await self._submit(self._writer, fn, self.store, *args, **kwargs)
 
+    async def housekeeping(
+        self, fn: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`write` for bookkeeping the agent did not ask for (the presence heartbeat):
+        not counted as a background job, so the busy indicator does not blink with it."""
+        return await self._run_on(self._writer, fn, self.store, *args, **kwargs)
+
     def _run_job(self, cmd: Command, actor: Actor) -> tuple[Any, TicketChange | None]:
         result = execute(self.store, cmd, actor)
         committed_at = time.perf_counter()
@@ -116,14 +123,19 @@ class Desk:
     async def _submit(
         self, pool: ThreadPoolExecutor, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
+        self._set_busy(+1)
+        try:
+            return await self._run_on(pool, fn, *args, **kwargs)
+        finally:
+            self._set_busy(-1)
+
+    async def _run_on(
+        self, pool: ThreadPoolExecutor, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         if self._closed:
             raise RuntimeError("the desk is closed")
         loop = asyncio.get_running_loop()
-        self._set_busy(+1)
-        try:
-            return await asyncio.wrap_future(pool.submit(fn, *args, **kwargs), loop=loop)
-        finally:
-            self._set_busy(-1)
+        return await asyncio.wrap_future(pool.submit(fn, *args, **kwargs), loop=loop)
 
     # --- listeners ------------------------------------------------------------------------
 

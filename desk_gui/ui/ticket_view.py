@@ -221,7 +221,7 @@ class TicketView(QStackedWidget):
         self.heartbeat.stop()
         left = self._left or self._ticket_id
         if left is not None:  # nobody sees this desktop on it any more
-            self._tasks.spawn(self._desk.write(leave_store, left, self._desk.holder))
+            self._tasks.spawn(self._desk.housekeeping(leave_store, left, self._desk.holder))
         self._left = None
         self._set_presence(None)
         self._ticket_id = None
@@ -260,7 +260,9 @@ class TicketView(QStackedWidget):
     async def _beat(self, ticket_id: uuid.UUID, left: uuid.UUID | None) -> None:
         replying = self.editor.wants_lease
         try:
-            found = await self._desk.write(beat, ticket_id, self._desk.holder, replying, left)
+            found = await self._desk.housekeeping(
+                beat, ticket_id, self._desk.holder, replying, left
+            )
         except (OperationalError, InterfaceError) as error:
             # The shared database is out of reach: presence is a hint, the send checks.
             log.warning("presence heartbeat failed: %s", error)

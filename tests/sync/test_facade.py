@@ -87,6 +87,24 @@ def test_activity_counts_jobs_in_flight(sqlite_store: Store) -> None:
     asyncio.run(main())
 
 
+def test_housekeeping_runs_on_the_writer_without_counting_as_a_job(sqlite_store: Store) -> None:
+    """The presence heartbeat: no blink of the busy indicator every 20 s."""
+
+    async def main() -> None:
+        desk = Desk(sqlite_store)
+        levels: list[int] = []
+        desk.subscribe_activity(levels.append)
+        name = await desk.housekeeping(lambda _store: threading.current_thread().name)
+        assert name.startswith("desk-writer") and levels == []
+        await desk.write(lambda _store: None)
+        assert levels == [1, 0]
+        desk.close()
+        with pytest.raises(RuntimeError, match="closed"):
+            await desk.housekeeping(lambda _store: None)
+
+    asyncio.run(main())
+
+
 def test_unsubscribe_stops_events_and_a_failing_listener_does_not_stop_others(
     sqlite_store: Store,
 ) -> None:
