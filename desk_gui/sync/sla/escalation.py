@@ -15,7 +15,7 @@ whose past no engine saw (`SlaEngine.catch_up`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -86,62 +86,84 @@ class FireContext:
 
 
 def fire_batch(ctx: FireContext, ids: Sequence[uuid.UUID]) -> list[FiredLevel]:
+    computed = compute_all(ctx.session, sorted(ids), ctx.cfg, ctx.now_s)
+    due = [d for c in computed for d in _due(c, ctx.now_s)]
     fired: list[FiredLevel] = []
-    for c in compute_all(ctx.session, sorted(ids), ctx.cfg, ctx.now_s):
-        fired += _fire_ticket(ctx, c)
+    tickets: dict[uuid.UUID, Ticket] = {}
+    for d in _claimed(ctx, due):
+        assert d.c.policy is not None
+        if ctx.quiet:
+            fired.append(_recorded(d.c, d.clock, d.level, d.at))
+            continue
+        tid = Bulk.to_uuid(d.c.facts.ticket_id)
+        ticket = tickets.get(tid)
+        if ticket is None:
+            ticket = ctx.session.get(Ticket, tid)
+            assert ticket is not None
+            tickets[tid] = ticket
+        fired.append(_effects(ctx, d.c.policy, ticket, d.clock, d.level, d.at))
     # Store the clocks again: fired levels move each clock on to its next level, and
     # actions (priority, group) may have changed which policy and calendar apply.
     recompute(ctx.session, ids, ctx.cfg, ctx.now_s)
     return fired
 
 
-def _fire_ticket(ctx: FireContext, c: Computed) -> list[FiredLevel]:
+@dataclass(frozen=True)
+class _Due:
+    """A level of a ticket's clock that fell due by now and may fire."""
+
+    c: Computed
+    clock: ClockValues
+    level: Level
+    ordinal: int
+    at: int
+
+
+def _due(c: Computed, now_s: int) -> Iterator[_Due]:
     if c.clocks is None or c.policy is None:
-        return []
-    out: list[FiredLevel] = []
-    ticket: Ticket | None = None
+        return
     for clock in c.clocks.clocks:
         walk = c.clocks.walk(clock)
         for ordinal, level in enumerate(c.clocks.levels[clock.target], 1):
             at = walk.instant(level.offset(clock.target_s))
-            if at is None or at > ctx.now_s:
+            if at is None or at > now_s:
                 break
-            if not eligible(level, clock.target_s, clock.met_s, at):
-                continue
-            if not _claim_event(ctx, c, clock, level, ordinal, at):
-                continue  # fired before, here or by another engine
-            if ctx.quiet:
-                out.append(_recorded(c, clock, level, at))
-                continue
-            ticket = ticket or ctx.session.get(Ticket, Bulk.to_uuid(c.facts.ticket_id))
-            assert ticket is not None
-            out.append(_effects(ctx, c.policy, ticket, clock, level, at))
-    return out
+            if eligible(level, clock.target_s, clock.met_s, at):
+                yield _Due(c, clock, level, ordinal, at)
 
 
-def _claim_event(
-    ctx: FireContext, c: Computed, clock: ClockValues, level: Level, ordinal: int, at: int
-) -> bool:
-    assert c.policy is not None
+def _claimed(ctx: FireContext, due: Sequence[_Due]) -> list[_Due]:
+    """The levels whose events this engine inserted now, in order: the others fired
+    before, here or by another engine (the unique key refuses them). One statement per
+    batch (executemany with RETURNING: multi-row VALUES), not one per level."""
+    if not due:
+        return []
+    rows = [_event_row(ctx, d) for d in due]
+    result = ctx.session.execute(_claim_statement(ctx.session), rows)
+    inserted = set(result.scalars())
+    return [d for d, row in zip(due, rows, strict=True) if row["e_id"] in inserted]
+
+
+def _event_row(ctx: FireContext, d: _Due) -> dict[str, Any]:
+    assert d.c.policy is not None
     # Quietly recorded: when an engine running at the time would have fired it.
-    fired_at = at if ctx.quiet else ctx.now_s
+    fired_at = d.at if ctx.quiet else ctx.now_s
     row = {
         "id": uuid.uuid4(),
         "row_version": 0,
         "hlc": ctx.hlc(),
-        "ticket_id": Bulk.to_uuid(c.facts.ticket_id),
-        "target": clock.target,
-        "cycle": clock.start_s,
-        "level": level.key,
-        "ordinal": ordinal,
-        "policy_id": c.policy.id,
-        "due_at": from_epoch(at),
+        "ticket_id": Bulk.to_uuid(d.c.facts.ticket_id),
+        "target": d.clock.target,
+        "cycle": d.clock.start_s,
+        "level": d.level.key,
+        "ordinal": d.ordinal,
+        "policy_id": d.c.policy.id,
+        "due_at": from_epoch(d.at),
         "fired_at": from_epoch(fired_at),
-        "late": fired_at - at > ctx.late_after_s,
+        "late": fired_at - d.at > ctx.late_after_s,
         "fired_by": ctx.holder,
     }
-    params = {f"e_{key}": value for key, value in row.items()}
-    return ctx.session.scalar(_claim_statement(ctx.session), params) is not None
+    return {f"e_{key}": value for key, value in row.items()}
 
 
 _CLAIMS: dict[str, Any] = {}
