@@ -258,7 +258,8 @@ class TicketView(QStackedWidget):
             self._tasks.spawn(self._beat(self._ticket_id, left))
 
     async def _beat(self, ticket_id: uuid.UUID, left: uuid.UUID | None) -> None:
-        replying = self.editor.wants_lease
+        # Right after a switch the editor still holds the previous ticket's draft.
+        replying = self.editor.wants_lease and self.editor.ticket_id == ticket_id
         try:
             found = await self._desk.housekeeping(
                 beat, ticket_id, self._desk.holder, replying, left

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from desk_gui.models import Agent
 from desk_gui.models.commands import Actor
+from desk_gui.sync import presence
 from desk_gui.sync.facade import Desk
 from desk_gui.ui.drafts import DraftStore
 from desk_gui.ui.i18n import Translations
@@ -51,6 +52,7 @@ def desktops(
         view.setMinimumSize(1000, 760)  # no size-hint warnings on the offscreen platform
         view.resize(1000, 760)
         view.show()
+        view.tasks_ = tasks  # type: ignore[attr-defined]
         views.append((view, tasks))
     yield views[0][0], views[1][0]
     for view, tasks in views:
@@ -130,3 +132,22 @@ def test_leaving_a_ticket_removes_the_desktop_from_its_presence(
     qtbot.waitUntil(lambda: not anna.presence.isVisible(), timeout=5000)
     assert anna.presence.text() == ""
     assert isinstance(anna.ticket_id, uuid.UUID)
+
+
+def test_switching_tickets_mid_reply_takes_no_lease_on_the_next_ticket(
+    qtbot: QtBot,
+    reply_setup: ReplySetup,
+    desktops: tuple[TicketView, TicketView],
+) -> None:
+    """The first beat after a switch comes before the editor has the new ticket: it
+    must not claim the new ticket's reply with the old ticket's draft."""
+    tid, other = mail_ticket(reply_setup.store), mail_ticket(reply_setup.store, "Zweites")
+    anna, ben = desktops
+    open_ticket(qtbot, anna, tid)
+    qtbot.keyClicks(anna.editor.text, "Guten Tag")
+    qtbot.waitUntil(lambda: anna.editor.lease_epoch is not None, timeout=5000)
+    open_ticket(qtbot, anna, other)
+    qtbot.waitUntil(lambda: anna.tasks_.running == 0, timeout=5000)  # type: ignore[attr-defined]
+    with reply_setup.store.read() as s:
+        for ticket in (tid, other):  # the first freed by leaving it, the second never taken
+            assert presence.presence(s, ticket, ben._desk.holder).replying is None
