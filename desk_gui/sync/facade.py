@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import socket
 import time
 import uuid
 from collections.abc import Callable
@@ -65,7 +66,9 @@ class Desk:
         self._busy = 0
         self._closed = False
         # This desktop among others on a shared database (the same agent may sit at two).
-        self.client = uuid.uuid4().hex[:12]
+        # The machine's name, not a number per start: an app restarted after a crash
+        # must find its own reply lease, not wait 90 s for "itself" to finish.
+        self.client = socket.gethostname() or "desktop"
 
     @property
     def holder(self) -> str:

@@ -12,8 +12,9 @@ import uuid
 import pytest
 
 from desk_gui.models import Status, queries
-from desk_gui.models.commands import AddTag, CommandError, CreateTicket, SetStatus
+from desk_gui.models.commands import Actor, AddTag, CommandError, CreateTicket, SetStatus, execute
 from desk_gui.models.store import Store
+from desk_gui.sync import presence
 from desk_gui.sync.facade import Desk, TicketChange
 
 
@@ -103,6 +104,20 @@ def test_housekeeping_runs_on_the_writer_without_counting_as_a_job(sqlite_store:
             await desk.housekeeping(lambda _store: None)
 
     asyncio.run(main())
+
+
+def test_a_restarted_desktop_holds_the_reply_lease_it_had(sqlite_store: Store) -> None:
+    """After a crash the app's new Desk is the same lease holder (agent and machine):
+    its restored draft keeps the reply instead of waiting for "itself" to expire."""
+    anna = Actor("Anna", uuid.uuid4())
+    tid = execute(sqlite_store, CreateTicket(subject="Drucker", from_addr="max@kunde.example"))
+    before, after = Desk(sqlite_store, anna), Desk(sqlite_store, anna)
+    assert before.holder == after.holder
+    first = presence.claim(sqlite_store, tid, before.holder).reply_epoch
+    assert first is not None
+    assert presence.claim(sqlite_store, tid, after.holder).reply_epoch == first
+    other = Desk(sqlite_store, Actor("Ben", uuid.uuid4()))
+    assert presence.claim(sqlite_store, tid, other.holder).reply_epoch is None
 
 
 def test_unsubscribe_stops_events_and_a_failing_listener_does_not_stop_others(
