@@ -68,7 +68,8 @@ class Desk:
         # This desktop among others on a shared database (the same agent may sit at two).
         # The machine's name, not a number per start: an app restarted after a crash
         # must find its own reply lease, not wait 90 s for "itself" to finish.
-        self.client = socket.gethostname() or "desktop"
+        # (Cut to fit the lease's holder column beside the agent's id.)
+        self.client = socket.gethostname()[:80] or "desktop"
 
     @property
     def holder(self) -> str:
