@@ -104,7 +104,9 @@ def alert_title(item: AlertItem) -> str:
 
 
 def storm_title(unread: int) -> str:
-    return QCoreApplication.translate("SlaAlerts", "{n} unread alerts").format(
+    # A label and the count: right for one alert as for thousands in either language
+    # (lupdate finds no plural forms in a module-level translate call).
+    return QCoreApplication.translate("SlaAlerts", "Unread alerts: {n}").format(
         n=QLocale().toString(unread)
     )
 

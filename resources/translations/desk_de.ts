@@ -1873,9 +1873,9 @@ Ordner: {folder}</translation>
         <translation>Regel: {ticket}</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>{n} unread alerts</source>
-        <translation>{n} ungelesene Hinweise</translation>
+        <location line="+8"/>
+        <source>Unread alerts: {n}</source>
+        <translation>Ungelesene Hinweise: {n}</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -2254,7 +2254,7 @@ Gruppe: {group}</translation>
 <context>
     <name>TicketView</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_view.py" line="+275"/>
+        <location filename="../../desk_gui/ui/ticket_view.py" line="+284"/>
         <source>{agent} is replying to this ticket</source>
         <translation>{agent} antwortet gerade auf dieses Ticket</translation>
     </message>

@@ -1872,8 +1872,8 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>{n} unread alerts</source>
+        <location line="+8"/>
+        <source>Unread alerts: {n}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2252,7 +2252,7 @@ Group: {group}</source>
 <context>
     <name>TicketView</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_view.py" line="+275"/>
+        <location filename="../../desk_gui/ui/ticket_view.py" line="+284"/>
         <source>{agent} is replying to this ticket</source>
         <translation type="unfinished"></translation>
     </message>

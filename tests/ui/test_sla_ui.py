@@ -308,7 +308,7 @@ def test_a_storm_of_fired_levels_is_announced_once_as_a_summary(
     alerts.refresh()
     qtbot.waitUntil(lambda: len(alerts.items) == 6, timeout=5000)
     newest = alerts.items[0]
-    assert shown == [("6 unread alerts", f"The newest: SLA breached: {newest.ticket}")]
+    assert shown == [("Unread alerts: 6", f"The newest: SLA breached: {newest.ticket}")]
     with qtbot.assertNotEmitted(window.bell.announced, wait=300):
         alerts.refresh()  # announced once only
 
@@ -329,7 +329,7 @@ def test_a_storm_summary_is_worded_in_german(
     with qtbot.waitSignal(window.bell.announced, timeout=5000) as shown:
         alerts.refresh()
     title, text = shown.args
-    assert title == "4 ungelesene Hinweise"
+    assert title == "Ungelesene Hinweise: 4"
     assert text.startswith("Der neueste: SLA verletzt: #")
 
 
