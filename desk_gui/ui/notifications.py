@@ -189,7 +189,9 @@ class NotificationBell(QToolButton):
             text = self.tr("{actor} mentioned you in {ticket}")
         else:
             text = self.tr("{actor} wrote in {ticket}")
-        return text.format(actor=item.actor, ticket=item.ticket_label or item.subject)
+        # A message that names no sender has no actor (notify.py).
+        actor = item.actor or self.tr("Someone")
+        return text.format(actor=actor, ticket=item.ticket_label or item.subject)
 
     def _render(self) -> None:
         self.setText(str(self.count) if self.count else "")

@@ -1117,6 +1117,11 @@ Ordner: {folder}</translation>
         <translation>{actor} hat in {ticket} geschrieben</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Someone</source>
+        <translation>Jemand</translation>
+    </message>
+    <message>
         <location line="+6"/>
         <source>{n} unread notification(s)</source>
         <translation>{n} ungelesene Benachrichtigung(en)</translation>
@@ -1169,6 +1174,11 @@ Ordner: {folder}</translation>
         <location line="+4"/>
         <source>Time: {when}</source>
         <translation>Zeitpunkt: {when}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Someone</source>
+        <translation>Jemand</translation>
     </message>
 </context>
 <context>

@@ -1116,6 +1116,11 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Someone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+6"/>
         <source>{n} unread notification(s)</source>
         <translation type="unfinished"></translation>
@@ -1167,6 +1172,11 @@ Folder: {folder}</source>
     <message>
         <location line="+4"/>
         <source>Time: {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Someone</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

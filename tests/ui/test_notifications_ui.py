@@ -4,7 +4,9 @@ of them pops up once, as a summary."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -12,10 +14,11 @@ from sqlalchemy import select
 
 from desk_gui.models import Agent, queries
 from desk_gui.models.commands import Actor
+from desk_gui.models.outbound import NotificationReason
 from desk_gui.sync.facade import Desk, TicketChange
 from desk_gui.sync.mail_out import post_note
 from desk_gui.ui.i18n import Translations
-from desk_gui.ui.notifications import NotificationBell, read_notifications
+from desk_gui.ui.notifications import NotificationBell, NotificationItem, read_notifications
 from desk_gui.ui.tasks import Tasks
 
 from .reply_fixtures import ReplySetup, fixture_reply_setup, fixture_sink, mail_ticket  # noqa: F401
@@ -145,3 +148,21 @@ def test_the_burst_summary_is_worded_in_german(
         ("4 neue Benachrichtigungen", f"Die neueste: Anna Blume hat Sie in {label} erwähnt")
     ]
     assert bell.count == 4 and bell.toolTip() == "4 ungelesene Benachrichtigung(en)"
+
+
+def test_a_message_without_sender_is_someone_in_the_bell(
+    bell: NotificationBell, translations: Translations
+) -> None:
+    item = NotificationItem(
+        id=uuid.uuid4(),
+        ticket_id=uuid.uuid4(),
+        ticket_label="#10234",
+        subject="Drucker",
+        reason=NotificationReason.WATCHING,
+        actor="",  # notify.py: the message names no sender
+        excerpt="Noch da?",
+        created_at=datetime.now(UTC),
+    )
+    assert bell._title(item) == "Someone wrote in #10234"
+    translations.apply("de")
+    assert bell._title(item) == "Jemand hat in #10234 geschrieben"

@@ -44,7 +44,7 @@ def scan_notifications(store: Store) -> int:
         for msg in messages:
             if msg.id in own:
                 continue  # a notification mail notifies nobody: no loop
-            actor = msg.from_addr or "mail"
+            actor = msg.from_addr or ""  # no sender: each reader's language names it
             if msg.author_agent_id is not None:
                 agent = session.get(Agent, msg.author_agent_id)
                 actor = agent.name if agent else actor

@@ -187,6 +187,8 @@ _WHY = {
     ),
 }
 _WHEN = QT_TRANSLATE_NOOP("NotifyMail", "Time: {when}")
+# Who wrote a message that names no sender (notify.py stores no actor then).
+_SOMEONE = QT_TRANSLATE_NOOP("NotifyMail", "Someone")
 
 
 @dataclass(frozen=True)
@@ -199,8 +201,11 @@ class Wording:
     def tr(self, text: str) -> str:
         return translate(self.language, CONTEXT, text)
 
+    def actor(self, note: Notification) -> str:
+        return note.actor or self.tr(_SOMEONE)
+
     def subject(self, note: Notification, ticket: Ticket) -> str:
-        line = self.tr(_SUBJECT[note.reason]).format(actor=note.actor, subject=ticket.subject)
+        line = self.tr(_SUBJECT[note.reason]).format(actor=self.actor(note), subject=ticket.subject)
         return with_token(" ".join(line.split())[:200], ticket)
 
     def when(self, note: Notification) -> str:
@@ -210,7 +215,7 @@ class Wording:
 
     def text(self, note: Notification, ticket: Ticket) -> str:
         headline = self.tr(_HEADLINE[note.reason]).format(
-            actor=note.actor, ticket=ticket.label, subject=ticket.subject
+            actor=self.actor(note), ticket=ticket.label, subject=ticket.subject
         )
         why = self.tr(_WHY[note.reason])
         return f"{headline}\n{self.when(note)}\n\n{note.excerpt}\n\n-- \n{why}"
@@ -219,7 +224,7 @@ class Wording:
         e = html.escape
         # The translated template is escaped before the (escaped) values go in.
         headline = e(self.tr(_HEADLINE[note.reason])).format(
-            actor=f"<b>{e(note.actor)}</b>", ticket=e(ticket.label), subject=e(ticket.subject)
+            actor=f"<b>{e(self.actor(note))}</b>", ticket=e(ticket.label), subject=e(ticket.subject)
         )
         return (
             f'<div lang="{e(self.language)}"><p>{headline}<br>{e(self.when(note))}</p>'

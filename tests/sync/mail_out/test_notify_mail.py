@@ -231,3 +231,22 @@ def test_times_in_the_zone_of_the_groups_calendar(desk: Desk, sink: Sink) -> Non
     assert local.tzname() in ("EST", "EDT")
     mail = next(m for m in _parsed(sink) if "schau mal" in _text(m))
     assert f"{local:%H:%M} ({local.tzname()})" in _text(mail)
+
+
+def test_a_message_without_sender_is_someone_in_each_language() -> None:
+    """notify.py stores no actor for a message that names no sender; the mail words it
+    in the agent's language (it said the English "mail" before)."""
+    from desk_gui.sync.mail_out.notify_mail import Wording
+
+    ticket = Ticket(id=uuid.uuid4(), number=10234, subject="Drucker druckt nicht")
+    note = Notification(
+        actor="",
+        reason=NotificationReason.WATCHING,
+        excerpt="Noch da?",
+        created_at=datetime(2026, 11, 23, 8, 14, tzinfo=ZoneInfo("UTC")),
+    )
+    en, de = Wording("en", "Europe/Berlin"), Wording("de", "Europe/Berlin")
+    assert en.subject(note, ticket) == "Someone wrote: Drucker druckt nicht [#10234]"
+    assert de.subject(note, ticket) == "Jemand hat geschrieben: Drucker druckt nicht [#10234]"
+    assert de.text(note, ticket).startswith("Jemand hat in #10234 geschrieben")
+    assert "<b>Jemand</b>" in de.html(note, ticket)
