@@ -38,11 +38,15 @@ def known_language(value: str) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def translations_dir() -> Path:
+def resources_dir() -> Path:
     # resources/ sits next to the package: in the source tree (uv installs it editable)
     # and in the bundle (packaging/pysidedeploy.spec copies it there). The window loads
-    # its .qm files from here too (desk_gui.ui.i18n).
-    return Path(__file__).resolve().parents[2] / "resources" / "translations"
+    # its style and .qm files from here too (desk_gui.ui.i18n).
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def translations_dir() -> Path:
+    return resources_dir() / "translations"
 
 
 def translate(language: str, context: str, text: str) -> str:

@@ -14,11 +14,21 @@ from desk_gui.models.lease import Lease
 MAILBOX_TTL = timedelta(seconds=60)
 
 
+_NOW = "desk_db_now"  # session.info: (transaction, its now())
+
+
 def db_now(session: Session) -> datetime:
     """The database's clock: the one clock every engine and desktop agrees on."""
     if session.get_bind().dialect.name == "postgresql":
+        # now() is the transaction's start: asked once per transaction, not once per
+        # lease taken or checked in it (a desktop's heartbeat asked six times).
+        transaction = session.get_transaction()
+        known = session.info.get(_NOW)
+        if known is not None and transaction is not None and known[0] is transaction:
+            return known[1]  # type: ignore[no-any-return]
         value = session.scalar(select(func.now()))
         assert isinstance(value, datetime)
+        session.info[_NOW] = (session.get_transaction(), value)  # begun by the query
         return value
     # The embedded store has one machine, whose clock is the database's clock.
     return utcnow()

@@ -99,10 +99,8 @@ def check_reply(session: Session, ticket_id: uuid.UUID, holder: str, epoch: int)
 def check_free(session: Session, ticket_id: uuid.UUID, agent_id: uuid.UUID | None) -> None:
     """Before a reply sent without a lease (the CLI, a script): refuse it while another
     agent's desktop holds the ticket's reply lease; the same agent's own is no bar."""
-    lease = session.get(Lease, _reply_resource(ticket_id), populate_existing=True)
-    if lease is None or lease.expires_at < leases.db_now(session):
-        return
-    if agent_id is not None and _agent_of(lease.holder) == agent_id:
+    lease = _live_reply(session, ticket_id)
+    if lease is None or (agent_id is not None and _agent_of(lease.holder) == agent_id):
         return
     raise CommandError(
         QT_TRANSLATE_NOOP(
@@ -157,10 +155,16 @@ def presence(session: Session, ticket_id: uuid.UUID, holder: str) -> Presence:
 
 
 def _reply_holder(session: Session, ticket_id: uuid.UUID, exclude: str | None = None) -> str | None:
-    lease = session.get(Lease, _reply_resource(ticket_id), populate_existing=True)
-    if lease is None or lease.holder == exclude or lease.expires_at < leases.db_now(session):
+    lease = _live_reply(session, ticket_id)
+    if lease is None or lease.holder == exclude:
         return None
     return _names(session, [lease.holder])[0]
+
+
+def _live_reply(session: Session, ticket_id: uuid.UUID) -> Lease | None:
+    """The ticket's reply lease while it runs, by the database's clock."""
+    lease = session.get(Lease, _reply_resource(ticket_id), populate_existing=True)
+    return lease if lease is not None and lease.expires_at >= leases.db_now(session) else None
 
 
 def _names(session: Session, holders: list[str]) -> list[str]:
@@ -191,11 +195,12 @@ def heartbeat(
     """One desktop heartbeat, one transaction: left the previous ticket, sees this one,
     renews (or releases) its reply lease, and reads who else is there."""
     if left is not None and left != ticket_id:
-        unsee(session, left, holder)
-        release_reply(session, left, holder)
+        leave(session, left, holder)
     see(session, ticket_id, holder)
-    epoch = claim_reply(session, ticket_id, holder) if replying else None
-    if not replying:
+    epoch = None
+    if replying:
+        epoch = claim_reply(session, ticket_id, holder)
+    else:
         release_reply(session, ticket_id, holder)
     return Beat(presence(session, ticket_id, holder), epoch)
 
@@ -216,14 +221,6 @@ def beat(
         return heartbeat(session, ticket_id, holder, replying, left)
 
 
-def claim(store: Store, ticket_id: uuid.UUID, holder: str) -> Beat:
-    """The reply lease before a send that has none yet (the heartbeat had no chance)."""
-    with store.write() as session:
-        see(session, ticket_id, holder)
-        epoch = claim_reply(session, ticket_id, holder)
-        return Beat(presence(session, ticket_id, holder), epoch)
-
-
 def leave_store(store: Store, ticket_id: uuid.UUID, holder: str) -> None:
     with store.write() as session:
         leave(session, ticket_id, holder)
@@ -238,7 +235,6 @@ __all__ = [
     "beat",
     "check_free",
     "check_reply",
-    "claim",
     "claim_reply",
     "heartbeat",
     "holder_of",

@@ -18,13 +18,9 @@ LANGUAGES = catalogs.LANGUAGES
 SETTING = "ui/language"
 
 
-def resources_dir() -> Path:
-    # resources/ sits next to the package in the source tree (uv installs it editable).
-    return Path(__file__).resolve().parents[2] / "resources"
-
-
-def translations_dir() -> Path:
-    return catalogs.translations_dir()
+# Where the style sheet and the catalogs are: one place for the window and the engine.
+resources_dir = catalogs.resources_dir
+translations_dir = catalogs.translations_dir
 
 
 def system_language() -> str:

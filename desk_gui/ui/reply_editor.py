@@ -55,7 +55,7 @@ from desk_gui.models.ticket import Ticket
 from desk_gui.models.views import ThreadItem, TicketPage
 from desk_gui.sync.facade import Desk, TicketChange
 from desk_gui.sync.mail_out import Held, OutgoingFile, Queued, ReplyDraft, post_note, queue_reply
-from desk_gui.sync.presence import Beat, claim
+from desk_gui.sync.presence import Beat, beat
 
 from . import labels
 from .attachments import AttachmentList
@@ -783,7 +783,9 @@ class ReplyEditor(QFrame):
 
     async def _send_reply(self, ticket_id: uuid.UUID, send_anyway: bool) -> None:
         if self.lease_epoch is None:  # no heartbeat since the first edit: claim it now
-            self.set_presence(await self._desk.write(claim, ticket_id, self._desk.holder))
+            self.set_presence(
+                await self._desk.write(beat, ticket_id, self._desk.holder, True, None)
+            )
             if self.lease_epoch is None or ticket_id != self.ticket_id:
                 return
         draft = replace(

@@ -113,11 +113,11 @@ def test_a_restarted_desktop_holds_the_reply_lease_it_had(sqlite_store: Store) -
     tid = execute(sqlite_store, CreateTicket(subject="Drucker", from_addr="max@kunde.example"))
     before, after = Desk(sqlite_store, anna), Desk(sqlite_store, anna)
     assert before.holder == after.holder
-    first = presence.claim(sqlite_store, tid, before.holder).reply_epoch
+    first = presence.beat(sqlite_store, tid, before.holder, True, None).reply_epoch
     assert first is not None
-    assert presence.claim(sqlite_store, tid, after.holder).reply_epoch == first
+    assert presence.beat(sqlite_store, tid, after.holder, True, None).reply_epoch == first
     other = Desk(sqlite_store, Actor("Ben", uuid.uuid4()))
-    assert presence.claim(sqlite_store, tid, other.holder).reply_epoch is None
+    assert presence.beat(sqlite_store, tid, other.holder, True, None).reply_epoch is None
 
 
 def test_unsubscribe_stops_events_and_a_failing_listener_does_not_stop_others(
