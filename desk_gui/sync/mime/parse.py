@@ -21,6 +21,7 @@ from email.parser import BytesParser
 from email.policy import compat32
 from pathlib import Path
 
+from . import boundaries
 from .charsets import decode_bytes
 from .headers import (
     decode_header_value,
@@ -44,6 +45,7 @@ MAX_PARTS = 2000  # MIME parts per message (a zip-bomb-shaped multipart stops he
 MAX_NESTING = 40  # multipart nesting
 MAX_EMBEDDED = 5  # message/rfc822 inside message/rfc822 ...
 
+boundaries.install()
 _PARSER = BytesParser(policy=compat32)
 _CHUNK = 1 << 16
 _MAIL_HEADERS = frozenset(
