@@ -39,10 +39,13 @@ def known_language(value: str) -> str | None:
 
 
 def resources_dir() -> Path:
-    # resources/ sits next to the package: in the source tree (uv installs it editable)
-    # and in the bundle (packaging/pysidedeploy.spec copies it there). The window loads
-    # its style and .qm files from here too (desk_gui.ui.i18n).
-    return Path(__file__).resolve().parents[2] / "resources"
+    """The style sheet, icons and catalogs; the window loads them from here too
+    (desk_gui.ui.i18n). Inside the package in an installed wheel (pyproject's
+    force-include); else next to the package: in the source tree (uv installs it
+    editable) and in the bundle (packaging/pysidedeploy.spec copies it there)."""
+    package = Path(__file__).resolve().parents[1]
+    inside = package / "resources"
+    return inside if inside.is_dir() else package.parent / "resources"
 
 
 def translations_dir() -> Path:
