@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -17,6 +17,9 @@ from .base import Base
 
 class Lease(Base):
     __tablename__ = "leases"
+    # The live leases among many expired ones (a reply lease's row stays, expired, for
+    # its epoch: one per ticket ever replied to): the ticket list's presence markers.
+    __table_args__ = (Index("ix_leases_expires_at", "expires_at"),)
 
     resource: Mapped[str] = mapped_column(String(300), primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))

@@ -154,6 +154,50 @@ def presence(session: Session, ticket_id: uuid.UUID, holder: str) -> Presence:
     return Presence(replying=replying, viewing=viewing)
 
 
+def on_tickets(session: Session, holder: str) -> dict[uuid.UUID, Presence]:
+    """Every ticket another holder is replying to or has open right now, store-wide (the
+    ticket list's markers). One query over the live leases, which are few (a reply or
+    view per agent at work; the index on expires_at skips the expired reply rows that
+    stay for their epochs), and one for the names."""
+    rows = session.execute(
+        select(Lease.resource, Lease.kind, Lease.holder).where(
+            Lease.expires_at >= leases.db_now(session),
+            Lease.kind.in_((REPLYING, VIEWING)),
+            Lease.holder != holder,
+        )
+    ).all()
+    holders = sorted({h for _, _, h in rows})
+    name = dict(zip(holders, _names(session, holders), strict=True))
+    replying: dict[uuid.UUID, str] = {}
+    viewing: dict[uuid.UUID, set[str]] = {}
+    for resource, kind, who in rows:
+        ticket_id = _ticket_of(resource)
+        if ticket_id is None:
+            continue
+        if kind == REPLYING:
+            replying[ticket_id] = name[who]
+        else:
+            viewing.setdefault(ticket_id, set()).add(name[who])
+    return {
+        t: Presence(
+            replying=replying.get(t),
+            viewing=tuple(sorted(viewing.get(t, set()) - {replying.get(t, "")})),
+        )
+        for t in replying.keys() | viewing.keys()
+    }
+
+
+def _ticket_of(resource: str) -> uuid.UUID | None:
+    """The ticket of a reply lease ("reply:<hex>") or a viewing row ("view:<hex>:...")."""
+    kind, _, rest = resource.partition(":")
+    if kind not in ("reply", "view"):
+        return None
+    try:
+        return uuid.UUID(hex=rest.partition(":")[0])
+    except ValueError:
+        return None
+
+
 def _reply_holder(session: Session, ticket_id: uuid.UUID, exclude: str | None = None) -> str | None:
     lease = _live_reply(session, ticket_id)
     if lease is None or lease.holder == exclude:
@@ -240,6 +284,7 @@ __all__ = [
     "holder_of",
     "leave",
     "leave_store",
+    "on_tickets",
     "presence",
     "release_reply",
     "see",

@@ -6,9 +6,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from desk_gui.models.commands import Actor, CommandError
 from desk_gui.models.lease import Lease
@@ -160,3 +161,62 @@ def test_holders_without_agent_are_named_by_their_client(desk: Desk) -> None:
         presence.see(s, tid, presence.holder_of(uuid.uuid4(), "gone-2"))  # agent deleted
         seen = presence.presence(s, tid, presence.holder_of(desk.anna.agent_id, "pc"))
     assert seen.viewing == ("gone-2", "kiosk-1")
+
+
+def test_the_list_reads_who_is_on_which_ticket_besides_the_caller(desk: Desk) -> None:
+    """Store-wide, for the ticket list: live rows only, the caller's own left out,
+    agents by name, the replier not also listed as viewing."""
+    ben = _ben(desk)
+    with desk.store.write() as s:
+        cleo = Agent(login="cleo", name="", email="cleo@desk.example")  # named by login
+        s.add(cleo)
+        s.flush()
+        cleo_id = cleo.id
+    tid, other, gone, mine = (desk.ticket(f"Ticket {n}") for n in range(4))
+    anna_here = presence.holder_of(desk.anna.agent_id, "pc-anna")
+    anna_laptop = presence.holder_of(desk.anna.agent_id, "laptop-anna")
+    ben_here = presence.holder_of(ben.agent_id, "pc-ben")
+    cleo_here = presence.holder_of(cleo_id, "pc-cleo")
+    with desk.store.write() as s:
+        presence.heartbeat(s, tid, ben_here, replying=True, left=None)
+        presence.heartbeat(s, tid, cleo_here, replying=False, left=None)
+        presence.heartbeat(s, other, cleo_here, replying=False, left=None)
+        presence.heartbeat(s, other, anna_laptop, replying=False, left=None)
+        presence.heartbeat(s, gone, ben_here, replying=True, left=None)
+        presence.heartbeat(s, mine, anna_here, replying=True, left=None)
+        presence.see(s, mine, ben_here)
+    _expire(desk, f"reply:{gone.hex}")
+    _expire(desk, f"view:{gone.hex}:{ben_here}")
+    _expire(desk, f"view:{mine.hex}:{ben_here}")
+    with desk.store.read() as s:
+        found = presence.on_tickets(s, anna_here)
+    assert found == {
+        tid: presence.Presence(replying="Ben Kraus", viewing=("cleo",)),
+        # Anna's own laptop is another holder, as on the ticket page.
+        other: presence.Presence(replying=None, viewing=("Anna Schmidt", "cleo")),
+    }
+    with desk.store.read() as s:
+        assert presence.on_tickets(s, ben_here)[mine] == presence.Presence(replying="Anna Schmidt")
+        assert presence.on_tickets(s, ben_here)[tid] == presence.Presence(viewing=("cleo",))
+
+
+def test_the_lists_presence_read_walks_only_the_live_leases(desk: Desk) -> None:
+    """The expired reply rows stay (one per ticket replied to); the read must not scan
+    them: SQLite's plan searches the expiry index (PostgreSQL plans by its statistics)."""
+    if desk.store.dialect != "sqlite":
+        pytest.skip("PostgreSQL scans a tiny table sequentially, whatever its indexes")
+    ran: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if "FROM leases" in statement:
+            ran.append((statement, params))
+
+    event.listen(desk.store.engine, "before_cursor_execute", record)
+    try:
+        with desk.store.read() as s:
+            presence.on_tickets(s, "x:pc")
+            [(query, params)] = ran
+            plan = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {query}", params).all()
+    finally:
+        event.remove(desk.store.engine, "before_cursor_execute", record)
+    assert any("USING INDEX ix_leases_expires_at" in row[-1] for row in plan), plan
