@@ -94,12 +94,23 @@ class Desk:
         self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
         """Run `fn(session, *args)` with a read session on a reader thread."""
+        return await self._submit(self._readers, self._read_job(fn, *args, **kwargs))
 
+    async def glance(
+        self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`read` for bookkeeping the agent did not ask for (who else is on which ticket,
+        every 20 s): like `housekeeping`, the busy indicator does not blink with it."""
+        return await self._run_on(self._readers, self._read_job(fn, *args, **kwargs))
+
+    def _read_job(
+        self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> Callable[[], T]:
         def job() -> T:
             with self.store.read() as session:
                 return fn(session, *args, **kwargs)
 
-        return await self._submit(self._readers, job)
+        return job
 
     async def write(
         self, fn: Callable[Concatenate[Store, P], T], *args: P.args, **kwargs: P.kwargs

@@ -106,6 +106,24 @@ def test_housekeeping_runs_on_the_writer_without_counting_as_a_job(sqlite_store:
     asyncio.run(main())
 
 
+def test_a_glance_reads_on_a_reader_without_counting_as_a_job(sqlite_store: Store) -> None:
+    """The ticket list's presence read every 20 s: no blink of the busy indicator."""
+
+    async def main() -> None:
+        desk = Desk(sqlite_store)
+        levels: list[int] = []
+        desk.subscribe_activity(levels.append)
+        name, found = await desk.glance(
+            lambda s, h: (threading.current_thread().name, presence.on_tickets(s, h)), "x:pc"
+        )
+        assert name.startswith("desk-reader") and found == {} and levels == []
+        desk.close()
+        with pytest.raises(RuntimeError, match="closed"):
+            await desk.glance(presence.on_tickets, "x:pc")
+
+    asyncio.run(main())
+
+
 def test_a_restarted_desktop_holds_the_reply_lease_it_had(sqlite_store: Store) -> None:
     """After a crash the app's new Desk is the same lease holder (agent and machine):
     its restored draft keeps the reply instead of waiting for "itself" to expire."""
