@@ -19,7 +19,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+import pytest
+from sqlalchemy import event, select, text
 
 from desk_gui.models import Message, Ticket
 from desk_gui.models.blob import put_many
@@ -33,7 +34,14 @@ from desk_gui.models.party import Contact, Organization
 from desk_gui.models.store import Store
 from desk_gui.models.ticket import Outcome, Status, Tag, TicketTag
 from desk_gui.sync.mail_in import receive, worker
-from desk_gui.sync.mail_in.ingest import MAIL_ACTOR, SEEN_BEFORE, Fetched, ingest_batch
+from desk_gui.sync.mail_in.ingest import (
+    ALREADY,
+    MAIL_ACTOR,
+    SEEN_BEFORE,
+    Fetched,
+    _planned_for_their_values,
+    ingest_batch,
+)
 from desk_gui.sync.mime import try_parse
 
 FIRST = TICKET_NUMBER_START + 1  # the number of the batch's first new ticket
@@ -272,6 +280,45 @@ def test_a_batch_reads_per_batch_not_per_mail(store: Store) -> None:
         assert [o.ticket_id for o in outcomes[n:]] == [o.ticket_id for o in outcomes[:n]]
         assert len({o.ticket_id for o in outcomes}) == n
     assert len(large) == len(small), large
+
+
+def test_a_retried_batch_skips_only_its_own_stored_uids(store: Store) -> None:
+    """The batch's stored UIDs are read as its UID range: UIDs in the range that are
+    not in the batch (expunged, or fetched by an earlier batch) do not count."""
+    mailbox_id = setup(store)
+    first = as_batch(store, mailbox_id, [mail(20, "a@neu.example", "Eins")], uid=5)
+    as_batch(store, mailbox_id, [mail(21, "b@neu.example", "Zwei")], uid=7)
+    items = [(5, mail(20, "a@neu.example", "Eins")), (9, mail(22, "c@neu.example", "Drei"))]
+    with store.write() as session:
+        mailbox = session.get(Mailbox, mailbox_id)
+        assert mailbox is not None
+        again = ingest_batch(
+            session,
+            store.clock.now,
+            mailbox,
+            1,
+            [(Fetched(uid, raw), try_parse(raw)) for uid, raw in items],
+        )
+    assert (again[0].uid, again[0].reason) == (5, ALREADY)
+    assert again[1].uid == 9 and again[1].reason != ALREADY
+    assert again[1].ticket_id not in {first[0].ticket_id, None}
+    with store.read() as session:
+        uids = session.scalars(select(InboundMail.uid).where(InboundMail.uid >= 5))
+        assert sorted(uids) == [5, 7, 9]
+
+
+@pytest.mark.postgres
+def test_batch_lookups_are_planned_for_their_values(pg_url: str) -> None:
+    """PostgreSQL: the lookups of a batch get plans for their values (a plan made once
+    for any values scanned the whole ledger per batch), its inserts keep the prepared
+    plans."""
+    store = Store(pg_url)
+    with store.write() as session:
+        with _planned_for_their_values(session):
+            inside = session.scalar(text("SHOW plan_cache_mode"))
+        after = session.scalar(text("SHOW plan_cache_mode"))
+    store.dispose()
+    assert (inside, after) == ("force_custom_plan", "auto")
 
 
 class _Sizes:
