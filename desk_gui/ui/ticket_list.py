@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QHideEvent, QIcon, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 from desk_gui.models import Status
 
 from . import labels
+from .list_presence import SIZE as MARKER_SIZE
 from .ticket_list_model import STATUS_ROLE, Column, TicketListModel
 
 WIDTHS = {
     Column.STATUS: 150,  # replaced by the widest badge of the current language
+    Column.PRESENCE: 26,  # one 16-px marker (list_presence.py)
     Column.NUMBER: 84,
     Column.ASSIGNMENT: 140,
     Column.SENDER: 140,
@@ -81,6 +83,31 @@ class StatusBadgeDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+class CenteredIconDelegate(QStyledItemDelegate):
+    """The presence marker alone in its narrow column, centred (the style would put a
+    decoration at the left of the text it has room for)."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
+        blank = QStyleOptionViewItem(option)
+        self.initStyleOption(blank, index)
+        blank.icon = QIcon()
+        blank.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        style = option.widget.style() if option.widget else None
+        if style is not None:  # selection and hover background
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, blank, painter, option.widget)
+        if isinstance(icon, QIcon):
+            side = MARKER_SIZE
+            box = QRect(0, 0, side, side)
+            box.moveCenter(option.rect.center())
+            icon.paint(painter, box)
+
+
 class TicketListView(QTableView):
     ticketChosen = Signal(object)  # uuid.UUID of the current row, once it is loaded
 
@@ -98,6 +125,7 @@ class TicketListView(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setItemDelegateForColumn(Column.STATUS, StatusBadgeDelegate(self))
+        self.setItemDelegateForColumn(Column.PRESENCE, CenteredIconDelegate(self))
         rows = self.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -110,6 +138,9 @@ class TicketListView(QTableView):
         for column in Column:
             if column is Column.SUBJECT:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            elif column is Column.PRESENCE:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+                header.resizeSection(column, WIDTHS[column])
             else:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 header.resizeSection(column, WIDTHS[column])
@@ -130,6 +161,15 @@ class TicketListView(QTableView):
         if event.type() == QEvent.Type.LanguageChange:
             self._fit_status_column()
         super().changeEvent(event)
+
+    # Presence markers are read while the list is on screen (a minimised window hides it).
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._model.watch_presence(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._model.watch_presence(False)
+        super().hideEvent(event)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._pending_row = None

@@ -32,7 +32,7 @@ from desk_gui.models.i18n import QT_TRANSLATE_NOOP
 from desk_gui.models.queries import TicketFilter, TicketRow
 from desk_gui.sync.facade import Desk, TicketChange
 
-from . import labels, sla_panel
+from . import labels, list_presence, sla_panel
 from .tasks import Tasks
 
 PAGE_SIZE = 100
@@ -44,16 +44,18 @@ Index = QModelIndex | QPersistentModelIndex
 
 class Column(enum.IntEnum):
     STATUS = 0
-    NUMBER = 1
-    ASSIGNMENT = 2
-    SUBJECT = 3
-    SENDER = 4
-    CHANGED = 5
-    DUE = 6  # the next SLA due time
+    PRESENCE = 1  # a pencil or an eye: a colleague is replying to or viewing the ticket
+    NUMBER = 2
+    ASSIGNMENT = 3
+    SUBJECT = 4
+    SENDER = 5
+    CHANGED = 6
+    DUE = 7  # the next SLA due time
 
 
 HEADERS = {
     Column.STATUS: QT_TRANSLATE_NOOP("TicketListModel", "Status"),
+    Column.PRESENCE: "",  # too narrow for a title; the header's tooltip says it
     Column.NUMBER: QT_TRANSLATE_NOOP("TicketListModel", "Number"),
     Column.ASSIGNMENT: QT_TRANSLATE_NOOP("TicketListModel", "Assignee / group"),
     Column.SUBJECT: QT_TRANSLATE_NOOP("TicketListModel", "Subject"),
@@ -100,6 +102,9 @@ class TicketListModel(QAbstractTableModel):
         self._where: dict[uuid.UUID, int] = {}
         self._icons: dict[str, QIcon] = {}
         self._unsubscribe = desk.subscribe(self._on_change)
+        # Who else is on which ticket (read while the view shows the list: watch_presence).
+        self.presence = list_presence.ListPresence(desk, tasks, self)
+        self.presence.changed.connect(self._presence_changed)
 
     # --- the view being shown ---------------------------------------------------------
 
@@ -159,6 +164,20 @@ class TicketListModel(QAbstractTableModel):
     def shutdown(self) -> None:
         """Stop listening to the facade (the model is going away)."""
         self._unsubscribe()
+        self.presence.shutdown()
+
+    def watch_presence(self, on: bool) -> None:
+        """Keep the presence markers fresh while the list is on screen (the view says)."""
+        self.presence.watch(on)
+
+    def _presence_changed(self, tickets: set[uuid.UUID]) -> None:
+        # Only the changed markers repaint; rows not cached ask when they arrive.
+        roles = [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole]
+        for ticket_id in tickets:
+            row = self._where.get(ticket_id)
+            if row is not None and row < self._rows:
+                index = self.index(row, Column.PRESENCE)
+                self.dataChanged.emit(index, index, roles)
 
     def ticket_at(self, row: int) -> TicketRow | None:
         """The cached row, without scheduling a fetch."""
@@ -203,6 +222,8 @@ class TicketListModel(QAbstractTableModel):
         if last >= start:
             self.dataChanged.emit(self.index(start, 0), self.index(last, len(Column) - 1))
         self.pageLoaded.emit(page)
+        if page == 0:  # the list was re-read: so are the markers (after its first page)
+            self.presence.refresh()
         if passes != self._clock_passes:  # clocks recomputed while this page was read
             self.refresh_due()
 
@@ -287,7 +308,10 @@ class TicketListModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(HEADERS[Column(section)])
+            title = HEADERS[Column(section)]
+            return self.tr(title) if title else ""
+        if role == Qt.ItemDataRole.ToolTipRole and section == Column.PRESENCE:
+            return list_presence.header_tooltip()
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -297,12 +321,14 @@ class TicketListModel(QAbstractTableModel):
         column = Column(index.column())
         if ticket is None:
             return self._placeholder(column, role)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(ticket, column)
         if role == TICKET_ID_ROLE:
             return str(ticket.id)
         if role == STATUS_ROLE:
             return ticket.status.value
+        if column is Column.PRESENCE:
+            return self._presence_data(ticket, role)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(ticket, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(ticket, column)
         if role == Qt.ItemDataRole.FontRole:
@@ -311,6 +337,16 @@ class TicketListModel(QAbstractTableModel):
             return self._foreground(ticket, column)
         if role == Qt.ItemDataRole.DecorationRole:
             return self._decoration(ticket, column)
+        return None
+
+    def _presence_data(self, t: TicketRow, role: int) -> Any:
+        found = self.presence.of(t.id)
+        if found is None:
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return list_presence.icon(found)
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return list_presence.tooltip(found)
         return None
 
     def _placeholder(self, column: Column, role: int) -> Any:

@@ -465,7 +465,7 @@
         <translation>eine Kollegin oder ein Kollege hat die Antwort auf dieses Ticket übernommen, während Ihre ruhte; bitte lesen Sie den Verlauf noch einmal, bevor Sie senden</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+15"/>
         <source>{agent} is replying to this ticket; send yours once they are done</source>
         <translation>{agent} antwortet gerade auf dieses Ticket; senden Sie Ihre Antwort, sobald diese fertig ist</translation>
     </message>
@@ -714,6 +714,24 @@
         <location line="+2"/>
         <source>ddd, MMM d yyyy</source>
         <translation>ddd, dd. MMM yyyy</translation>
+    </message>
+</context>
+<context>
+    <name>ListPresence</name>
+    <message>
+        <location filename="../../desk_gui/ui/list_presence.py" line="+106"/>
+        <source>{agent} is replying to this ticket</source>
+        <translation>{agent} antwortet gerade auf dieses Ticket</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Open at: {agents}</source>
+        <translation>Geöffnet bei: {agents}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Who else is replying to or has the ticket open right now</source>
+        <translation>Wer außer Ihnen gerade auf das Ticket antwortet oder es geöffnet hat</translation>
     </message>
 </context>
 <context>
@@ -1363,12 +1381,12 @@ Ordner: {folder}</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+160"/>
+        <location line="+171"/>
         <source>none yet</source>
         <translation>noch keine</translation>
     </message>
     <message>
-        <location line="-132"/>
+        <location line="-143"/>
         <source>a password is needed</source>
         <translation>ein Passwort wird benötigt</translation>
     </message>
@@ -1378,7 +1396,7 @@ Ordner: {folder}</translation>
         <translation>ein Postfach {name} gibt es schon</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+59"/>
         <source>the password must not be empty</source>
         <translation>das Passwort darf nicht leer sein</translation>
     </message>
@@ -1597,12 +1615,12 @@ Ordner: {folder}</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+351"/>
+        <location line="+353"/>
         <source>Insert image</source>
         <translation>Bild einfügen</translation>
     </message>
     <message>
-        <location line="-351"/>
+        <location line="-353"/>
         <source>Images (*.png *.jpg *.jpeg *.gif *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.gif *.bmp)</translation>
     </message>
@@ -1652,7 +1670,7 @@ Ordner: {folder}</translation>
         <translation>{agent} antwortet gerade auf dieses Ticket. Ihr Text bleibt als Entwurf erhalten; Sie können ihn senden, sobald die Antwort fertig ist.</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+57"/>
         <source>Queued: the reply goes out with the next send</source>
         <translation>Im Postausgang: Die Antwort geht mit dem nächsten Versand hinaus</translation>
     </message>
@@ -2194,12 +2212,12 @@ Ordner: {folder}</translation>
 <context>
     <name>TicketListModel</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_list_model.py" line="+56"/>
+        <location filename="../../desk_gui/ui/ticket_list_model.py" line="+57"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Number</source>
         <translation>Nummer</translation>
     </message>
@@ -2229,7 +2247,7 @@ Ordner: {folder}</translation>
         <translation>SLA fällig</translation>
     </message>
     <message>
-        <location line="+256"/>
+        <location line="+290"/>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>

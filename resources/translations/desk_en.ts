@@ -465,7 +465,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+15"/>
         <source>{agent} is replying to this ticket; send yours once they are done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -713,6 +713,24 @@
     <message>
         <location line="+2"/>
         <source>ddd, MMM d yyyy</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ListPresence</name>
+    <message>
+        <location filename="../../desk_gui/ui/list_presence.py" line="+106"/>
+        <source>{agent} is replying to this ticket</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Open at: {agents}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Who else is replying to or has the ticket open right now</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1362,12 +1380,12 @@ Folder: {folder}</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+160"/>
+        <location line="+171"/>
         <source>none yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-132"/>
+        <location line="-143"/>
         <source>a password is needed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1377,7 +1395,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+59"/>
         <source>the password must not be empty</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1596,12 +1614,12 @@ Folder: {folder}</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+351"/>
+        <location line="+353"/>
         <source>Insert image</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-351"/>
+        <location line="-353"/>
         <source>Images (*.png *.jpg *.jpeg *.gif *.bmp)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1651,7 +1669,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+57"/>
         <source>Queued: the reply goes out with the next send</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2193,12 +2211,12 @@ Folder: {folder}</source>
 <context>
     <name>TicketListModel</name>
     <message>
-        <location filename="../../desk_gui/ui/ticket_list_model.py" line="+56"/>
+        <location filename="../../desk_gui/ui/ticket_list_model.py" line="+57"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2228,7 +2246,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+256"/>
+        <location line="+290"/>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
