@@ -172,7 +172,11 @@ class TicketListModel(QAbstractTableModel):
 
     def _presence_changed(self, tickets: set[uuid.UUID]) -> None:
         # Only the changed markers repaint; rows not cached ask when they arrive.
-        roles = [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole]
+        roles = [
+            Qt.ItemDataRole.DecorationRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ]
         for ticket_id in tickets:
             row = self._where.get(ticket_id)
             if row is not None and row < self._rows:
