@@ -48,6 +48,8 @@ from .commands import (
     SetStatus,
     run_in,
 )
+from .demo_replies import write_replies
+from .demo_rules import write_rules
 from .demo_sla import write_sla
 from .message import CallOutcome, Message, MessageKind
 from .meta import put_setting
@@ -1004,9 +1006,17 @@ def populate(
     now_us = (end - _EPOCH) // timedelta(microseconds=1)
     parties = plan_parties(random.Random(f"desk-demo-parties-{seed}"), tickets, now_us)
     planner = Planner(parties, tickets, seed, now_us)
+    setup_ids = random.Random(f"desk-demo-setup-{seed}")
+
+    def new_id() -> uuid.UUID:
+        return uuid.UUID(int=seeded_uuid7(setup_ids, now_us))
+
     with store.write() as session:
         _write_parties(session, parties, store.clock.now())
         write_sla(session, store.clock.now(), end)
+        # Templates, signatures, a layout and rules: a few rows at any ticket count.
+        write_replies(session, store.clock.now(), end, new_id)
+        write_rules(session, store.clock.now(), end, new_id)
     use_bulk = tickets > BULK_THRESHOLD if bulk is None else bulk
     if use_bulk:
         from .demo_bulk import write_bulk

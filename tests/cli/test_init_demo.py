@@ -48,6 +48,26 @@ def test_init_demo_leaves_no_sla_level_of_its_past_to_fire_late(run: Run, sqlite
         store.dispose()
 
 
+def test_init_demo_brings_templates_and_rules(run: Run, sqlite_url: str) -> None:
+    """What `rule list`, `trigger list` and `template list` show right after init."""
+    assert run(sqlite_url, "init", "--demo", "--tickets", "20").code == 0
+    rules = run(sqlite_url, "rule", "list", "--json").json()
+    assert [(r["position"], r["actions"]["group"]) for r in rules] == [
+        (1, "Billing"), (2, "1st-Level-Support"), (3, "2nd-Level")
+    ]  # fmt: skip
+    triggers = run(sqlite_url, "trigger", "list", "--json").json()
+    assert [(t["event"], t["actions"]["priority"]) for t in triggers] == [
+        ("customer-replied", "high"), ("sla-level", "urgent")
+    ]  # fmt: skip
+    listed = run(sqlite_url, "template", "list", "--json").json()
+    by_name: dict[str, set[str]] = {}
+    for t in listed:
+        by_name.setdefault(t["name"], set()).add(t["language"])
+    assert len(by_name) >= 6 and all(v == {"de", "en"} for v in by_name.values())
+    shown = run(sqlite_url, "rule", "list").out
+    assert "Sperrmüll an 1st-Level-Support" in shown and "keyword=Sperrmüll" in shown
+
+
 def test_init_demo_refuses_a_store_with_real_tickets(run: Run, db: str) -> None:
     create(run, db)
     refused = run(db, "init", "--demo", "--tickets", "40", "--json")
