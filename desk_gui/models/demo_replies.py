@@ -243,26 +243,38 @@ def signature_html(name: str, groups: tuple[str, ...], lead: bool) -> str:
 # The department's corporate design around every reply (`{{content}}`): tables and
 # inline styles, as mail clients ignore style sheets.
 LAYOUT_HTML = (
-    '<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>\n'
+    '<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8"></head>\n'
     '<body style="margin:0;background:#eef2f5;font-family:Arial,Helvetica,sans-serif;'
     'color:#1d2b36">\n'
-    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0">'
+    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0">\n'
     '<tr><td align="center" style="padding:24px 12px">\n'
-    '<table role="presentation" width="640" cellpadding="0" cellspacing="0" '
-    'style="max-width:640px;background:#ffffff">\n'
-    '<tr><td style="background:#00507d;color:#ffffff;padding:18px 28px;font-size:20px;'
-    f'font-weight:bold">{DESK_NAME}<br>'
-    '<span style="font-size:13px;font-weight:normal;color:#cfe3f0">'
-    "{{group.name}} · Vorgang {{ticket.number}}</span></td></tr>\n"
-    '<tr><td style="padding:24px 28px;font-size:15px;line-height:1.5">{{content}}</td></tr>\n'
-    '<tr><td style="padding:16px 28px;border-top:1px solid #dde4ea;font-size:12px;'
-    'color:#5f6b7a">'
-    "Bitte antworten Sie direkt auf diese E-Mail, damit Ihre Nachricht bei Vorgang "
-    "{{ticket.number}} bleibt. / Please reply to this e-mail to keep your message with "
-    "case {{ticket.number}}.<br><br>"
-    f"{DESK_NAME} · {DESK_STREET} · Tel. {DESK_PHONE} · {tx.DESK_ADDRESS}<br>"
-    "Servicezeiten / Office hours: Mo–Fr 8–12 und 13–17 Uhr</td></tr>\n"
-    "</table></td></tr></table>\n</body></html>"
+    '  <table role="presentation" width="640" cellpadding="0" cellspacing="0"\n'
+    '         style="max-width:640px;background:#ffffff">\n'
+    "    <!-- header: the desk's name, the department and the case -->\n"
+    '    <tr><td style="background:#00507d;color:#ffffff;padding:18px 28px;'
+    'font-size:20px;font-weight:bold">\n'
+    f"      {DESK_NAME}<br>\n"
+    '      <span style="font-size:13px;font-weight:normal;color:#cfe3f0">'
+    "{{group.name}} · Vorgang {{ticket.number}}</span>\n"
+    "    </td></tr>\n"
+    "    <!-- the reply and the agent's signature -->\n"
+    '    <tr><td style="padding:24px 28px;font-size:15px;line-height:1.5">\n'
+    "      {{content}}\n"
+    "    </td></tr>\n"
+    "    <!-- footer -->\n"
+    '    <tr><td style="padding:16px 28px;border-top:1px solid #dde4ea;font-size:12px;'
+    'color:#5f6b7a">\n'
+    "      Bitte antworten Sie direkt auf diese E-Mail, damit Ihre Nachricht bei Vorgang\n"
+    "      {{ticket.number}} bleibt. / Please reply to this e-mail to keep your message\n"
+    "      with case {{ticket.number}}.<br><br>\n"
+    f"      {DESK_NAME} · {DESK_STREET}<br>\n"
+    f"      Tel. {DESK_PHONE} · {tx.DESK_ADDRESS}<br>\n"
+    "      Servicezeiten / Office hours: Mo–Fr 8–12 und 13–17 Uhr\n"
+    "    </td></tr>\n"
+    "  </table>\n"
+    "</td></tr>\n"
+    "</table>\n"
+    "</body>\n</html>\n"
 )
 
 
