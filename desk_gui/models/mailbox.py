@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Replicated, str_enum
@@ -46,7 +46,9 @@ class MailboxState(Base):
     mailbox_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mailboxes.id"), primary_key=True)
     uidvalidity: Mapped[int | None]
     last_uid: Mapped[int] = mapped_column(default=0)
-    highest_modseq: Mapped[int | None]
+    # HIGHESTMODSEQ (CONDSTORE) when the last pass began, under `uidvalidity`: equal
+    # on the next pass means nothing arrived or changed, so it need not search.
+    highest_modseq: Mapped[int | None] = mapped_column(BigInteger)
     last_success_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None]

@@ -216,6 +216,8 @@ def add_mailbox(
         mailbox.hlc = hlc
         session.flush()
         ingested = _ledger_count(session, mailbox.id) if reattached else 0
+        if reattached:
+            _forget_modseq(session, mailbox.id)
         if password is not None:
             # Inside the transaction: a keyring that refuses leaves no mailbox behind.
             try:
@@ -242,6 +244,15 @@ def update_mailbox(store: Store, settings: MailboxSettings) -> None:
         mailbox.folder = s.folder.strip()
         mailbox.group_id = find_group(session, s.group).id if s.group else None
         mailbox.hlc = hlc
+        _forget_modseq(session, mailbox_id)
+
+
+def _forget_modseq(session: Session, mailbox_id: uuid.UUID) -> None:
+    """Another server or folder may number its changes differently: the next pass
+    searches instead of trusting a mod-sequence that looks unchanged."""
+    state = session.get(MailboxState, mailbox_id)
+    if state is not None:
+        state.highest_modseq = None
 
 
 def set_password(store: Store, secrets: Secrets, name: str, password: str) -> None:

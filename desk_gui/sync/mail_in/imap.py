@@ -37,7 +37,17 @@ def connect(mailbox: Mailbox, secrets: Secrets, timeout: float = 30.0) -> IMAPCl
         if security is Security.STARTTLS:
             client.starttls(context)
         client.login(mailbox.imap_user, password)
+        enable_condstore(client)
     except Exception:
         client.shutdown()
         raise
     return client
+
+
+def enable_condstore(client: IMAPClient) -> bool:
+    """Ask for mod-sequences (RFC 7162) where the server has them: every SELECT then
+    reports HIGHESTMODSEQ, which changes whenever a mail arrives or changes, so a pass
+    can tell "nothing new" without searching. Only before a folder is selected."""
+    if not (client.has_capability("CONDSTORE") and client.has_capability("ENABLE")):
+        return False
+    return b"CONDSTORE" in {c.upper() for c in client.enable("CONDSTORE")}

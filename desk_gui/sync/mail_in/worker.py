@@ -150,6 +150,23 @@ class _Parsing:
         return list(zip(self.fetched, results, strict=True))
 
 
+def _modseq(select_info: dict[bytes, Any]) -> int | None:
+    """HIGHESTMODSEQ from a SELECT's response; None without CONDSTORE (or NOMODSEQ)."""
+    value = select_info.get(b"HIGHESTMODSEQ")
+    return int(value) if value is not None else None
+
+
+def unchanged(state: MailboxState | None, uidvalidity: int, modseq: int | None) -> bool:
+    """Nothing arrived or changed in the folder since the last complete pass: the server
+    reports the mod-sequence that pass began with, under the same UIDVALIDITY."""
+    return (
+        modseq is not None
+        and state is not None
+        and state.uidvalidity == uidvalidity
+        and state.highest_modseq == modseq
+    )
+
+
 class MailboxWorker:
     def __init__(
         self,
@@ -200,6 +217,10 @@ class MailboxWorker:
         mailbox, state = self.load_mailbox()
         info = client.select_folder(mailbox.folder, readonly=True)
         uidvalidity = int(info[b"UIDVALIDITY"])
+        modseq = _modseq(info)
+        if unchanged(state, uidvalidity, modseq):
+            self._record_success(uidvalidity, modseq)
+            return []
         last = state.last_uid if state and state.uidvalidity == uidvalidity else 0
         # "last+1:*" always matches the newest mail even when it is not newer: filter.
         uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last)
@@ -227,7 +248,9 @@ class MailboxWorker:
                     outcomes.extend(self._big(client, mailbox, uidvalidity, big))
                     progress.done += 1
         commit(pending)
-        self._record_success()
+        # The modseq from before the search: a mail that came after it has a higher one,
+        # so the next pass searches again.
+        self._record_success(uidvalidity, modseq)
         return outcomes
 
     def _fetch(self, client: IMAPClient, uids: list[int]) -> list[Fetched]:
@@ -309,12 +332,15 @@ class MailboxWorker:
             session.add(state)
         return state
 
-    def _record_success(self) -> None:
+    def _record_success(self, uidvalidity: int, modseq: int | None) -> None:
         # Also for a pass that found nothing: an empty mailbox is a healthy one.
         with self.store.write() as session:
             state = self._state(session)
             state.last_success_at = utcnow()
             state.last_error = None
+            if state.uidvalidity in (None, uidvalidity):  # else the cursor moves first
+                state.uidvalidity = uidvalidity
+                state.highest_modseq = modseq
 
     def record_error(self, error: BaseException) -> None:
         with self.store.write() as session:

@@ -106,6 +106,7 @@ def test_remove_deletes_or_detaches_and_readd_reattaches(
     with store.write() as s:
         state = s.get(MailboxState, added.mailbox_id)
         assert state is not None
+        assert state.highest_modseq is None  # re-attaching forgets it: the pass searches
         state.last_uid = 0
     [report] = MailEngine(store, secrets).run_once()
     assert report.ok and [o.state for o in report.outcomes] == [None]
