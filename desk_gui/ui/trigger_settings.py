@@ -205,7 +205,21 @@ class TriggerSettings(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Name, conditions and actions share the room; event and "active" take what they
+        # need (all five stretched cut the actions short). Rows grow to the wrapped text
+        # again whenever the columns change width.
+        header = self.table.horizontalHeader()
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        for column, mode in enumerate(
+            (
+                QHeaderView.ResizeMode.Stretch,
+                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.Stretch,
+                QHeaderView.ResizeMode.Stretch,
+                QHeaderView.ResizeMode.ResizeToContents,
+            )
+        ):
+            header.setSectionResizeMode(column, mode)
         self.remove_button = QPushButton(self.tr("&Remove"))
         self.remove_button.setObjectName("triggerRemove")
         self.remove_button.clicked.connect(self.remove_selected)
