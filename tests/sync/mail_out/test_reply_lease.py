@@ -14,6 +14,7 @@ from sqlalchemy import event, update
 from desk_gui.models.commands import Actor, CommandError
 from desk_gui.models.lease import Lease
 from desk_gui.models.party import Agent
+from desk_gui.models.store import Store
 from desk_gui.sync import leases, presence
 from desk_gui.sync.mail_out import Queued, ReplyDraft, queue_reply
 
@@ -200,23 +201,22 @@ def test_the_list_reads_who_is_on_which_ticket_besides_the_caller(desk: Desk) ->
         assert presence.on_tickets(s, ben_here)[tid] == presence.Presence(viewing=("cleo",))
 
 
-def test_the_lists_presence_read_walks_only_the_live_leases(desk: Desk) -> None:
+def test_the_lists_presence_read_walks_only_the_live_leases(sqlite_store: Store) -> None:
     """The expired reply rows stay (one per ticket replied to); the read must not scan
-    them: SQLite's plan searches the expiry index (PostgreSQL plans by its statistics)."""
-    if desk.store.dialect != "sqlite":
-        pytest.skip("PostgreSQL scans a tiny table sequentially, whatever its indexes")
+    them: SQLite's plan searches the expiry index. SQLite only: PostgreSQL plans by its
+    statistics and scans a tiny table sequentially whatever its indexes."""
     ran: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
         if "FROM leases" in statement:
             ran.append((statement, params))
 
-    event.listen(desk.store.engine, "before_cursor_execute", record)
+    event.listen(sqlite_store.engine, "before_cursor_execute", record)
     try:
-        with desk.store.read() as s:
+        with sqlite_store.read() as s:
             presence.on_tickets(s, "x:pc")
             [(query, params)] = ran
             plan = s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {query}", params).all()
     finally:
-        event.remove(desk.store.engine, "before_cursor_execute", record)
+        event.remove(sqlite_store.engine, "before_cursor_execute", record)
     assert any("USING INDEX ix_leases_expires_at" in row[-1] for row in plan), plan
