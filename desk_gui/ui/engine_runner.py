@@ -157,11 +157,15 @@ class EngineRunner(QObject):
         self.progressed.emit(dataclasses.replace(progress))
 
     def _on_fetched(self, _mailbox: str, outcomes: list[Outcome]) -> None:
+        if self._stopping:  # a report queued before the stop: the views are going away
+            return
         ids = {o.ticket_id for o in outcomes if o.state is not None and o.ticket_id is not None}
         if ids:
             self._spawn(self._announce(ids))
 
     def _on_passed(self, _name: str, report: object) -> None:
+        if self._stopping:  # as _on_fetched: the desk may be closed by the time it runs
+            return
         ids = tickets_touched(report)  # an SLA pass assigned, resumed, escalated...
         if len(ids) > ANNOUNCE_MAX:
             # A storm (an engine that was off fires thousands of overdue levels): one row

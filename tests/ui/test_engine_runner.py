@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -17,6 +18,8 @@ from desk_gui.sync.facade import Desk
 from desk_gui.sync.mail_in import admin, worker
 from desk_gui.sync.mail_in.worker import Progress
 from desk_gui.sync.secrets import KeyringSecrets
+from desk_gui.sync.sla.assignment import Assignment
+from desk_gui.sync.sla.engine import SlaReport
 from desk_gui.ui.i18n import Translations
 from desk_gui.ui.main_window import MainWindow
 
@@ -207,3 +210,19 @@ def test_a_mailbox_added_in_the_settings_starts_fetching_at_once(
     qtbot.waitUntil(lambda: "Zugang gesperrt" in subjects(window), timeout=WAIT_MS)
     dialog.close()
     close(qtbot, window)
+
+
+def test_reports_queued_before_the_stop_are_dropped(
+    qtbot: QtBot, desk: Desk, seeded: Seeded, make_window: MakeWindow
+) -> None:
+    """An SLA pass that ends while the window closes reports after the stop: nothing is
+    announced on a desk that is closing (it failed with 'the desk is closed')."""
+    window = make_window(desk)
+    runner = window.engine
+    close(qtbot, window)
+    touched = SlaReport(now=datetime.now(UTC))
+    touched.assigned.append(Assignment(ticket_id=seeded.tickets[0], agent_id=seeded.agents[0]))
+    before = set(runner._tasks)
+    runner.passed.emit("sla", touched)
+    runner._fetched.emit("support", [])
+    assert runner._tasks == before
