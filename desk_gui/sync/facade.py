@@ -144,6 +144,11 @@ class Desk:
         finally:
             self._set_busy(-1)
 
+    @property
+    def closed(self) -> bool:
+        """After close(): nothing runs on this desk any more."""
+        return self._closed
+
     async def _run_on(
         self, pool: ThreadPoolExecutor, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs
     ) -> T:

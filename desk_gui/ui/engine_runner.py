@@ -140,7 +140,11 @@ class EngineRunner(QObject):
             await self._done.wait()
 
     def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
+        try:
+            task = asyncio.ensure_future(coro)
+        except RuntimeError:  # no event loop any more: the app is shutting down
+            coro.close()
+            return
         self._tasks.add(task)
         task.add_done_callback(self._finished)
 
@@ -157,14 +161,14 @@ class EngineRunner(QObject):
         self.progressed.emit(dataclasses.replace(progress))
 
     def _on_fetched(self, _mailbox: str, outcomes: list[Outcome]) -> None:
-        if self._stopping:  # a report queued before the stop: the views are going away
+        if self.desk.closed:  # a report queued before the app closed its desk
             return
         ids = {o.ticket_id for o in outcomes if o.state is not None and o.ticket_id is not None}
         if ids:
             self._spawn(self._announce(ids))
 
     def _on_passed(self, _name: str, report: object) -> None:
-        if self._stopping:  # as _on_fetched: the desk may be closed by the time it runs
+        if self.desk.closed:  # as _on_fetched
             return
         ids = tickets_touched(report)  # an SLA pass assigned, resumed, escalated...
         if len(ids) > ANNOUNCE_MAX:
