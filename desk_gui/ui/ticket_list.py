@@ -138,12 +138,11 @@ class TicketListView(QTableView):
         for column in Column:
             if column is Column.SUBJECT:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-            elif column is Column.PRESENCE:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-                header.resizeSection(column, WIDTHS[column])
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(column, WIDTHS[column])
+                continue
+            fixed = column is Column.PRESENCE  # one marker wide, not for dragging
+            mode = QHeaderView.ResizeMode.Fixed if fixed else QHeaderView.ResizeMode.Interactive
+            header.setSectionResizeMode(column, mode)
+            header.resizeSection(column, WIDTHS[column])
         # The only order: newest change first (follow-ups: soonest first).
         header.setSortIndicatorShown(True)
         header.setSortIndicator(Column.CHANGED, Qt.SortOrder.DescendingOrder)

@@ -114,7 +114,7 @@ class _Batch:
                 InboundMail.uid.between(min(uids, default=0), max(uids, default=0)),
             )
         )
-        self.done = {uid for uid in stored if uid in uids} if uids else set()
+        self.done = {uid for uid in stored if uid in uids}
         self.shas = {f.uid: f.sha256() for f in items if f.uid not in self.done}
         # The same bytes under a new UIDVALIDITY: the server renumbered, the mail is old.
         self.seen: dict[str, _Seen] = {}
