@@ -48,7 +48,7 @@ class IntakeRule(Replicated, Base):
 
     name: Mapped[str] = mapped_column(String(120), unique=True)
     position: Mapped[int] = mapped_column(default=0)
-    # {"subject_or_body": "rechnung", "sender": "@example.de", "mailbox": "support"}
+    # {"keyword": "rechnung" (in subject or body), "sender": "@example.de", "mailbox": "support"}
     conditions: Mapped[dict[str, Any]]
     # {"group": "Billing", "priority": "high", "tags": ["rechnung"]}
     actions: Mapped[dict[str, Any]]

@@ -417,17 +417,13 @@ class Sender:
         if box.smtp is None:
             try:
                 box.smtp = connect_smtp(box.mailbox, self.secrets, self.timeout)
-            except smtplib.SMTPAuthenticationError as exc:
-                box.down = reason(
-                    QT_TRANSLATE_NOOP("Reason", "SMTP login refused: {answer}"),
-                    answer=f"{exc.smtp_code} {_text(exc.smtp_error)}",
+            except smtplib.SMTPResponseException as exc:  # login refused is one of them
+                said = (
+                    QT_TRANSLATE_NOOP("Reason", "SMTP login refused: {answer}")
+                    if isinstance(exc, smtplib.SMTPAuthenticationError)
+                    else QT_TRANSLATE_NOOP("Reason", "SMTP server refused: {answer}")
                 )
-                raise TemporaryFailure(box.down) from None
-            except smtplib.SMTPResponseException as exc:
-                box.down = reason(
-                    QT_TRANSLATE_NOOP("Reason", "SMTP server refused: {answer}"),
-                    answer=f"{exc.smtp_code} {_text(exc.smtp_error)}",
-                )
+                box.down = reason(said, answer=f"{exc.smtp_code} {_text(exc.smtp_error)}")
                 raise TemporaryFailure(box.down) from None
             except (OSError, smtplib.SMTPException) as exc:
                 where = f"{box.mailbox.smtp_host}:{box.mailbox.smtp_port or ''}".rstrip(":")
