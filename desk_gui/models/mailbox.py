@@ -28,6 +28,9 @@ class Mailbox(Replicated, Base):
     imap_security: Mapped[Security] = mapped_column(str_enum(Security, 10), default=Security.SSL)
     imap_user: Mapped[str | None] = mapped_column(String(320))
     folder: Mapped[str] = mapped_column(String(255), default="INBOX")
+    # Where ingested mail is moved after its transaction committed; None: it stays in
+    # `folder` (a shared inbox that people also read keeps growing then).
+    processed_folder: Mapped[str | None] = mapped_column(String(255))
     smtp_host: Mapped[str | None] = mapped_column(String(255))
     smtp_port: Mapped[int | None]
     smtp_security: Mapped[Security] = mapped_column(

@@ -473,7 +473,7 @@
 <context>
     <name>EngineRunner</name>
     <message>
-        <location filename="../../desk_gui/ui/engine_runner.py" line="+152"/>
+        <location filename="../../desk_gui/ui/engine_runner.py" line="+156"/>
         <source>Sync</source>
         <translation>Abgleich</translation>
     </message>
@@ -1360,7 +1360,7 @@ Ordner: {folder}</translation>
         <translation>abgebrochen von {actor}</translation>
     </message>
     <message>
-        <location filename="../../desk_gui/sync/mail_in/admin.py" line="+147"/>
+        <location filename="../../desk_gui/sync/mail_in/admin.py" line="+165"/>
         <source>a mailbox needs a name, an IMAP host and a user</source>
         <translation>ein Postfach braucht einen Namen, einen IMAP-Server und einen Benutzer</translation>
     </message>
@@ -1375,18 +1375,28 @@ Ordner: {folder}</translation>
         <translation>der Ordner darf nicht leer sein</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
+        <source>the processed folder must differ from the fetched folder {folder}</source>
+        <translation>der Ordner für verarbeitete Mail muss ein anderer sein als der abgerufene Ordner {folder}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the processed folder name is too long</source>
+        <translation>der Name des Ordners für verarbeitete Mail ist zu lang</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>no group {name} (groups: {names})</source>
         <translation>keine Gruppe {name} (Gruppen: {names})</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+171"/>
+        <location line="+188"/>
         <source>none yet</source>
         <translation>noch keine</translation>
     </message>
     <message>
-        <location line="-143"/>
+        <location line="-160"/>
         <source>a password is needed</source>
         <translation>ein Passwort wird benötigt</translation>
     </message>
@@ -1396,17 +1406,17 @@ Ordner: {folder}</translation>
         <translation>ein Postfach {name} gibt es schon</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+75"/>
         <source>the password must not be empty</source>
         <translation>das Passwort darf nicht leer sein</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+74"/>
         <source>no mailbox {name} (mailboxes: {names})</source>
         <translation>kein Postfach {name} (Postfächer: {names})</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+70"/>
         <source>authentication failed for {user} at {where} (server: {answer})</source>
         <translation>Anmeldung von {user} bei {where} fehlgeschlagen (Server: {answer})</translation>
     </message>
@@ -1437,6 +1447,11 @@ Ordner: {folder}</translation>
     </message>
     <message>
         <location line="+9"/>
+        <source>mail is fetched but not moved to {folder}; retried later ({error})</source>
+        <translation>Mail wird abgerufen, aber nicht nach {folder} verschoben; wird später erneut versucht ({error})</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>{where}: {error}</source>
         <translation>{where}: {error}</translation>
     </message>
@@ -1521,7 +1536,7 @@ Ordner: {folder}</translation>
         <translation>SMTP-Anmeldung abgelehnt: {answer}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>SMTP server refused: {answer}</source>
         <translation>SMTP-Server hat abgelehnt: {answer}</translation>
     </message>
@@ -2247,7 +2262,7 @@ Ordner: {folder}</translation>
         <translation>SLA fällig</translation>
     </message>
     <message>
-        <location line="+290"/>
+        <location line="+294"/>
         <source>Loading…</source>
         <translation>Wird geladen…</translation>
     </message>
@@ -2431,23 +2446,23 @@ Gruppe: {group}</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+46"/>
+        <location line="+60"/>
         <source>If</source>
         <translation>Wenn</translation>
     </message>
     <message>
-        <location line="-46"/>
-        <location line="+56"/>
+        <location line="-60"/>
+        <location line="+70"/>
         <source>Then</source>
         <translation>Dann</translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-70"/>
         <source>Active</source>
         <translation>Aktiv</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+20"/>
         <source>&amp;Remove</source>
         <translation>&amp;Entfernen</translation>
     </message>
@@ -2457,56 +2472,56 @@ Gruppe: {group}</translation>
         <translation>Regel &amp;hinzufügen</translation>
     </message>
     <message>
-        <location line="-161"/>
-        <location line="+179"/>
+        <location line="-175"/>
+        <location line="+193"/>
         <source>Channel:</source>
         <translation>Kanal:</translation>
     </message>
     <message>
-        <location line="-177"/>
-        <location line="+180"/>
+        <location line="-191"/>
+        <location line="+194"/>
         <source>Priority:</source>
         <translation>Priorität:</translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="-193"/>
+        <location line="+194"/>
         <source>Contract level:</source>
         <translation>Vertragsstufe:</translation>
     </message>
     <message>
-        <location line="-177"/>
-        <location line="+180"/>
+        <location line="-191"/>
+        <location line="+194"/>
         <source>Set group:</source>
         <translation>Gruppe setzen:</translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="-193"/>
+        <location line="+194"/>
         <source>Set assignee:</source>
         <translation>Bearbeiter setzen:</translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="-193"/>
+        <location line="+194"/>
         <source>Set priority:</source>
         <translation>Priorität setzen:</translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="-193"/>
+        <location line="+194"/>
         <source>Add tag:</source>
         <translation>Schlagwort hinzufügen:</translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="-193"/>
+        <location line="+194"/>
         <source>Set status:</source>
         <translation>Status setzen:</translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="-193"/>
+        <location line="+194"/>
         <source>Notify:</source>
         <translation>Benachrichtigen:</translation>
     </message>

@@ -473,7 +473,7 @@
 <context>
     <name>EngineRunner</name>
     <message>
-        <location filename="../../desk_gui/ui/engine_runner.py" line="+152"/>
+        <location filename="../../desk_gui/ui/engine_runner.py" line="+156"/>
         <source>Sync</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1359,7 +1359,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desk_gui/sync/mail_in/admin.py" line="+147"/>
+        <location filename="../../desk_gui/sync/mail_in/admin.py" line="+165"/>
         <source>a mailbox needs a name, an IMAP host and a user</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1374,18 +1374,28 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
+        <source>the processed folder must differ from the fetched folder {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>the processed folder name is too long</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>no group {name} (groups: {names})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+171"/>
+        <location line="+188"/>
         <source>none yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-143"/>
+        <location line="-160"/>
         <source>a password is needed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1395,17 +1405,17 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+75"/>
         <source>the password must not be empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+74"/>
         <source>no mailbox {name} (mailboxes: {names})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+70"/>
         <source>authentication failed for {user} at {where} (server: {answer})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1436,6 +1446,11 @@ Folder: {folder}</source>
     </message>
     <message>
         <location line="+9"/>
+        <source>mail is fetched but not moved to {folder}; retried later ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>{where}: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1520,7 +1535,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>SMTP server refused: {answer}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2246,7 +2261,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+290"/>
+        <location line="+294"/>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2429,23 +2444,23 @@ Group: {group}</source>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+46"/>
+        <location line="+60"/>
         <source>If</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-46"/>
-        <location line="+56"/>
+        <location line="-60"/>
+        <location line="+70"/>
         <source>Then</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-70"/>
         <source>Active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+20"/>
         <source>&amp;Remove</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2455,56 +2470,56 @@ Group: {group}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-161"/>
-        <location line="+179"/>
+        <location line="-175"/>
+        <location line="+193"/>
         <source>Channel:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-177"/>
-        <location line="+180"/>
+        <location line="-191"/>
+        <location line="+194"/>
         <source>Priority:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="-193"/>
+        <location line="+194"/>
         <source>Contract level:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-177"/>
-        <location line="+180"/>
+        <location line="-191"/>
+        <location line="+194"/>
         <source>Set group:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="-193"/>
+        <location line="+194"/>
         <source>Set assignee:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="-193"/>
+        <location line="+194"/>
         <source>Set priority:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="-193"/>
+        <location line="+194"/>
         <source>Add tag:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="-193"/>
+        <location line="+194"/>
         <source>Set status:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-179"/>
-        <location line="+180"/>
+        <location line="-193"/>
+        <location line="+194"/>
         <source>Notify:</source>
         <translation type="unfinished"></translation>
     </message>

@@ -42,7 +42,7 @@ from desk_gui.models.ticket import Priority, Ticket
 
 from ..mime import try_parse
 from ..secrets import SecretError, Secrets, env_name, mailbox_account
-from . import receive
+from . import processed, receive
 from .engine import MailboxReport
 from .imap import DEFAULT_PORTS, connect
 from .ingest import Outcome
@@ -74,6 +74,7 @@ class MailboxSettings:
     security: Security = Security.SSL
     folder: str = "INBOX"
     group: str | None = None
+    processed_folder: str | None = None  # None or "": ingested mail stays in `folder`
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class MailboxInfo:
     last_success_at: datetime | None
     last_error: Reason | None
     last_error_at: datetime | None
+    processed_folder: str | None = None
 
     @property
     def removed(self) -> bool:
@@ -116,6 +118,22 @@ class ConnectionCheck:
     messages: int
     uidvalidity: int
     uidnext: int | None
+    processed: ProcessedCheck | None = None  # only for a mailbox that moves its mail
+
+
+@dataclass(frozen=True)
+class ProcessedCheck:
+    """Can ingested mail be moved to the processed folder?"""
+
+    folder: str
+    existed: bool
+    created: bool  # it did not exist and was created now (the worker would do it anyway)
+    error: str | None  # the server's answer when it could not be created
+    method: str | None  # "MOVE", "UIDPLUS" (COPY + UID EXPUNGE) or None: it cannot move
+
+    @property
+    def ok(self) -> bool:
+        return (self.existed or self.created) and self.method is not None
 
 
 @dataclass(frozen=True)
@@ -152,7 +170,30 @@ def _validated(settings: MailboxSettings) -> MailboxSettings:
         )
     if not settings.folder.strip():
         raise AdminError(reason(QT_TRANSLATE_NOOP("Reason", "the folder must not be empty")))
+    check_processed_folder(settings.folder, settings.processed_folder)
     return settings
+
+
+def check_processed_folder(folder: str, processed: str | None) -> str | None:
+    """The processed folder to store: None for none (empty), refused when it is the
+    fetched folder itself (a move there would change nothing, forever) or too long."""
+    name = (processed or "").strip()
+    if not name:
+        return None
+    if name == folder.strip() or (name.upper() == "INBOX" == folder.strip().upper()):
+        raise AdminError(
+            reason(
+                QT_TRANSLATE_NOOP(
+                    "Reason", "the processed folder must differ from the fetched folder {folder}"
+                ),
+                folder=repr(folder.strip()),
+            )
+        )
+    if len(name) > 255:
+        raise AdminError(
+            reason(QT_TRANSLATE_NOOP("Reason", "the processed folder name is too long"))
+        )
+    return name
 
 
 def find_group(session: Session, name: str) -> Group:
@@ -212,6 +253,7 @@ def add_mailbox(
         mailbox.imap_host, mailbox.imap_port = s.imap_host.strip(), s.imap_port
         mailbox.imap_security, mailbox.imap_user = s.security, s.user.strip()
         mailbox.folder = s.folder.strip()
+        mailbox.processed_folder = check_processed_folder(s.folder, s.processed_folder)
         mailbox.group_id = find_group(session, s.group).id if s.group else None
         mailbox.hlc = hlc
         session.flush()
@@ -242,9 +284,24 @@ def update_mailbox(store: Store, settings: MailboxSettings) -> None:
         mailbox.imap_host, mailbox.imap_port = s.imap_host.strip(), s.imap_port
         mailbox.imap_security, mailbox.imap_user = s.security, s.user.strip()
         mailbox.folder = s.folder.strip()
+        mailbox.processed_folder = check_processed_folder(s.folder, s.processed_folder)
         mailbox.group_id = find_group(session, s.group).id if s.group else None
         mailbox.hlc = hlc
         _forget_modseq(session, mailbox_id)
+
+
+def set_processed_folder(store: Store, name: str, folder: str | None) -> str | None:
+    """Move ingested mail of a mailbox to `folder` from now on (None or "": keep it in
+    the fetched folder); returns what is stored. A running worker picks it up with its
+    next pass; mail ingested before is moved by the sweep of its next connection."""
+    mailbox_id = get_mailbox(store, name).id
+    hlc = store.clock.now()
+    with store.write() as session:
+        mailbox = session.get(Mailbox, mailbox_id)
+        assert mailbox is not None
+        mailbox.processed_folder = check_processed_folder(mailbox.folder, folder)
+        mailbox.hlc = hlc
+        return mailbox.processed_folder
 
 
 def _forget_modseq(session: Session, mailbox_id: uuid.UUID) -> None:
@@ -299,6 +356,7 @@ def list_mailboxes(
                 last_success_at=st.last_success_at if st else None,
                 last_error=explain(box, st.last_error) if st and st.last_error else None,
                 last_error_at=st.last_error_at if st else None,
+                processed_folder=box.processed_folder,
             )
         )
     return out
@@ -357,6 +415,7 @@ def check_connection(
         except IMAPClient.Error as exc:
             raise AdminError(_folder_missing(mailbox, str(exc))) from exc
         uidnext = info.get(b"UIDNEXT")
+        moving = _check_processed(client, mailbox.processed_folder)
         return ConnectionCheck(
             host=str(mailbox.imap_host),
             port=port,
@@ -367,12 +426,29 @@ def check_connection(
             messages=int(info.get(b"EXISTS", 0)),
             uidvalidity=int(info[b"UIDVALIDITY"]),
             uidnext=int(uidnext) if uidnext is not None else None,
+            processed=moving,
         )
     except (OSError, IMAPClient.Error, IMAPClient.AbortError) as exc:
         raise AdminError(explain(mailbox, exc)) from exc
     finally:
         with contextlib.suppress(Exception):  # the connection may be gone already
             client.logout()
+
+
+def _check_processed(client: IMAPClient, folder: str | None) -> ProcessedCheck | None:
+    """Does the processed folder exist (else: can it be created: it is, now), and can the
+    server move (MOVE, or UIDPLUS for COPY + UID EXPUNGE)?"""
+    if not folder:
+        return None
+    existed = bool(client.folder_exists(folder))
+    created, error = False, None
+    if not existed:
+        try:
+            client.create_folder(folder)
+            created = True
+        except IMAPClient.Error as exc:
+            error = _unbytes(str(exc))
+    return ProcessedCheck(folder, existed, created, error, processed.method(client))
 
 
 def explain(mailbox: Mailbox, error: BaseException | str) -> Reason:
@@ -429,6 +505,14 @@ def explain(mailbox: Mailbox, error: BaseException | str) -> Reason:
             error=detail,
             name=mailbox.name,
             var=env_name(mailbox_account(mailbox.name, "imap")),
+        )
+    if kind == "MoveError":
+        return reason(
+            QT_TRANSLATE_NOOP(
+                "Reason", "mail is fetched but not moved to {folder}; retried later ({error})"
+            ),
+            folder=repr(mailbox.processed_folder or ""),
+            error=detail,
         )
     if kind in ("MailboxConfigError", "LeaseLost", "LookupError"):
         return Reason(detail)

@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from imapclient import IMAPClient
+from sqlalchemy import select
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from desk_gui.models.base import utcnow
+from desk_gui.models.inbound import InboundMail
 from desk_gui.models.mailbox import Mailbox, MailboxState
 from desk_gui.models.store import Store
 
@@ -32,6 +34,7 @@ from .. import leases
 from ..mime import ParseFailure, try_parse
 from ..mime.parse import try_parse_file
 from ..secrets import Secrets
+from . import processed
 from .imap import connect
 from .ingest import ALREADY, Fetched, KeptRaw, Outcome, advance_cursor, ingest_batch
 
@@ -186,6 +189,13 @@ class MailboxWorker:
         self.on_progress = on_progress
         self.lease_ttl = lease_ttl
         self.resource = f"mailbox:{mailbox_id}"
+        # Moving to the processed folder (see processed.py): a sweep of leftovers is due
+        # on every new connection (a crash may have struck between commit and move) and
+        # after a failed move; a failed move stops the pass's other moves and is kept
+        # as the pass's error (ingest goes on regardless).
+        self._sweep_due = True
+        self._move_error: str | None = None
+        self._folder_ready = False
 
     def load_mailbox(self) -> tuple[Mailbox, MailboxState | None]:
         with self.store.read() as session:
@@ -215,9 +225,16 @@ class MailboxWorker:
         and fetches the next. Big mails go alone, streamed through temporary files.
         """
         mailbox, state = self.load_mailbox()
-        info = client.select_folder(mailbox.folder, readonly=True)
+        # Moving mail out needs the folder read-write (EXAMINE refuses MOVE and STORE).
+        info = client.select_folder(mailbox.folder, readonly=not mailbox.processed_folder)
         uidvalidity = int(info[b"UIDVALIDITY"])
         modseq = _modseq(info)
+        self._move_error, self._folder_ready = None, False
+        if mailbox.processed_folder and self._sweep_due:
+            # Before the mod-sequence shortcut: a leftover from a crash changes nothing
+            # the shortcut sees. Our own moves raise the folder's mod-sequence, which
+            # costs the next pass one SEARCH that finds nothing; never a missed mail.
+            self._sweep(client, mailbox, state, uidvalidity)
         if unchanged(state, uidvalidity, modseq):
             self._record_success(uidvalidity, modseq)
             return []
@@ -232,6 +249,7 @@ class MailboxWorker:
             if batch is None or not batch.fetched:  # nothing, or expunged meanwhile
                 return
             outcomes.extend(self._commit(mailbox, uidvalidity, batch.items()))
+            self._move(client, mailbox, [f.uid for f in batch.fetched])
             progress.done += len(batch.fetched)
             if self.on_progress:
                 self.on_progress(progress)
@@ -246,12 +264,84 @@ class MailboxWorker:
                     commit(pending)
                     pending = None
                     outcomes.extend(self._big(client, mailbox, uidvalidity, big))
+                    self._move(client, mailbox, [big])
                     progress.done += 1
         commit(pending)
         # The modseq from before the search: a mail that came after it has a higher one,
         # so the next pass searches again.
         self._record_success(uidvalidity, modseq)
         return outcomes
+
+    def _move(self, client: IMAPClient, mailbox: Mailbox, uids: list[int]) -> None:
+        """Move committed mails to the processed folder. A failure never undoes or holds
+        back ingest: it is logged, kept as the mailbox's error, and the pass's other
+        moves are left to the sweep of the next pass (no error per batch)."""
+        folder = mailbox.processed_folder
+        if not folder or not uids or self._move_error is not None:
+            return
+        try:
+            processed.move(client, uids, folder, create=not self._folder_ready)
+            self._folder_ready = True
+        except Exception as exc:  # the server refused, or the connection broke
+            self._failed(mailbox, exc)
+
+    def _failed(self, mailbox: Mailbox, exc: Exception) -> None:
+        log.warning(
+            "mailbox %s: ingested mail not moved to %s: %s",
+            mailbox.name,
+            mailbox.processed_folder,
+            exc,
+        )
+        self._move_error = processed.error_text(exc)
+        self._sweep_due = True
+
+    def _sweep(
+        self, client: IMAPClient, mailbox: Mailbox, state: MailboxState | None, uidvalidity: int
+    ) -> None:
+        """Move what a crash or a failed move left behind: mails up to the cursor still in
+        the folder, when they are in the ledger under the folder's current UIDVALIDITY."""
+        self._sweep_due = False
+        if state is None or not state.last_uid or state.uidvalidity != uidvalidity:
+            return  # after a UIDVALIDITY change these UIDs name other mails: never move them
+        try:
+            processed.usable_method(client)
+        except processed.MoveError as exc:  # say why nothing is moved; search nothing
+            self._failed(mailbox, exc)
+            return
+        try:
+            known = self._leftovers(client, mailbox, state.last_uid, uidvalidity)
+        except Exception as exc:  # a sweep that fails never holds back the fetch
+            self._failed(mailbox, exc)
+            return
+        if known:
+            log.info("mailbox %s: moving %d leftover mail(s)", mailbox.name, len(known))
+            self._move(client, mailbox, known)
+
+    def _leftovers(
+        self, client: IMAPClient, mailbox: Mailbox, last: int, uidvalidity: int
+    ) -> list[int]:
+        found = [u for u in client.search(["UID", f"1:{last}"]) if u <= last]
+        if not found:
+            return []
+        with self.store.read() as session:
+            ledger = set(
+                session.scalars(
+                    select(InboundMail.uid).where(
+                        InboundMail.mailbox_id == mailbox.id,
+                        InboundMail.uidvalidity == uidvalidity,
+                        InboundMail.uid <= last,
+                    )
+                )
+            )
+        known = [u for u in found if u in ledger]
+        if len(known) < len(found):  # not expected: the cursor passes committed mail only
+            log.warning(
+                "mailbox %s: %d mail(s) below the cursor are not in the ledger; left in %s",
+                mailbox.name,
+                len(found) - len(known),
+                mailbox.folder,
+            )
+        return known
 
     def _fetch(self, client: IMAPClient, uids: list[int]) -> list[Fetched]:
         return [
@@ -337,7 +427,11 @@ class MailboxWorker:
         with self.store.write() as session:
             state = self._state(session)
             state.last_success_at = utcnow()
-            state.last_error = None
+            # A failed move is the pass's error although ingest succeeded: shown where the
+            # mailbox's errors are (mailbox list, the settings dialog) until a sweep works.
+            state.last_error = self._move_error
+            if self._move_error is not None:
+                state.last_error_at = state.last_success_at
             if state.uidvalidity in (None, uidvalidity):  # else the cursor moves first
                 state.uidvalidity = uidvalidity
                 state.highest_modseq = modseq
@@ -352,6 +446,7 @@ class MailboxWorker:
         mailbox, _ = self.load_mailbox()
         self._take_lease()
         client = connect(mailbox, self.secrets)
+        self._sweep_due = True
         try:
             return self.fetch_new(client)
         finally:
@@ -366,6 +461,7 @@ class MailboxWorker:
                 mailbox, _ = self.load_mailbox()
                 self._take_lease()
                 client = connect(mailbox, self.secrets)
+                self._sweep_due = True
                 backoff = 1.0
                 while not stop.is_set():
                     # Mail arriving during a pass is announced (EXISTS) in that pass's
