@@ -126,12 +126,16 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     first row's keys; a column no row names takes its Python default, if it has one."""
     if not rows:
         return
-    if session.get_bind().dialect.name != "sqlite":
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        _copy_rows(session, table, rows)
+        return
+    if dialect.name != "sqlite":
         session.execute(insert(table), list(rows))
         return
     dbapi = session.connection().connection.dbapi_connection
     assert dbapi is not None
-    plan = _Plan.of(table, frozenset(rows[0]), session.get_bind().dialect, dbapi)
+    plan = _Plan.of(table, frozenset(rows[0]), dialect, dbapi)
     cursor = dbapi.cursor()
     try:
         for start in range(0, len(rows), plan.per_statement):
@@ -144,7 +148,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
 class _Plan:
     """How the rows of one table with one set of keys become SQLite statements."""
 
-    _known: ClassVar[dict[tuple[Table, frozenset[str]], _Plan]] = {}
+    # Per dialect too: the bind processors differ (a test session uses both databases).
+    _known: ClassVar[dict[tuple[Table, frozenset[str], str], _Plan]] = {}
 
     def __init__(self, table: Table, keys: frozenset[str], dialect: Dialect, limit: int) -> None:
         quote = dialect.identifier_preparer.quote
@@ -158,16 +163,17 @@ class _Plan:
         ]
         names = ", ".join(quote(c.name) for c in columns)
         self.head = f"INSERT INTO {quote(table.name)} ({names}) VALUES "
+        self.copy = f"COPY {quote(table.name)} ({names}) FROM STDIN"
         self.one = "(" + ",".join("?" * len(columns)) + ")"
-        self.per_statement = max(1, min(ROWS_PER_STATEMENT, limit // len(columns)))
+        self.per_statement = max(1, min(ROWS_PER_STATEMENT, (limit or 1) // len(columns)))
         self._sql: dict[int, str] = {}
 
     @classmethod
     def of(cls, table: Table, keys: frozenset[str], dialect: Dialect, dbapi: Any) -> _Plan:
-        plan = cls._known.get((table, keys))
+        plan = cls._known.get((table, keys, dialect.name))
         if plan is None:
-            limit = dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-            plan = cls._known[table, keys] = cls(table, keys, dialect, limit)
+            limit = 0 if dbapi is None else dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            plan = cls._known[table, keys, dialect.name] = cls(table, keys, dialect, limit)
         return plan
 
     def sql(self, count: int) -> str:
@@ -177,16 +183,39 @@ class _Plan:
         return text
 
     def values(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
-        """The statement's parameters, row after row. Built a column at a time: one
-        comprehension and one map() per column instead of a Python loop step per value."""
+        """The statement's parameters, row after row."""
+        return list(chain.from_iterable(zip(*self.columns_of(rows), strict=True)))
+
+    def columns_of(self, rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
+        """The rows' bound values, column by column: one comprehension and one map()
+        per column instead of a Python loop step per value."""
         columns: list[list[Any]] = []
         for key, default, process in self.columns:
             column = [row[key] for row in rows] if default is None else [default() for _ in rows]
             columns.append(column if process is None else list(map(process, column)))
-        return list(chain.from_iterable(zip(*columns, strict=True)))
+        return columns
 
 
 def _processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
     """The column type's own bind conversion (UUID as hex, UTC datetimes as text,
     enums by value, JSON), exactly what SQLAlchemy would bind."""
     return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """PostgreSQL: the rows as one COPY (text format), into the session's transaction.
+
+    A multi-row INSERT is parsed and planned by the server and its parameters adapted
+    one by one in Python; COPY formats the values in C and the server only parses
+    them. Values go through the columns' bind processors first (enums by value, JSON
+    as text), as SQLAlchemy would bind them."""
+    plan = _Plan.of(table, frozenset(rows[0]), session.get_bind().dialect, None)
+    dbapi = session.connection().connection.dbapi_connection
+    assert dbapi is not None
+    cursor = dbapi.cursor()
+    try:
+        with cursor.copy(plan.copy) as copy:
+            for row in zip(*plan.columns_of(rows), strict=True):
+                copy.write_row(row)
+    finally:
+        cursor.close()

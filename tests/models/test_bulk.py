@@ -4,6 +4,7 @@ columns a row leaves out; and every row of a batch bigger than one statement."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select, text
 
 from desk_gui.models import Message, Ticket, bulk
-from desk_gui.models.blob import put_bytes
+from desk_gui.models.blob import put_bytes, put_many, read_bytes
 from desk_gui.models.message import Attachment, MessageKind
 from desk_gui.models.outbox import OutboxCommand
 from desk_gui.models.store import Store
@@ -134,3 +135,30 @@ def test_objects_with_json_none_and_defaults(store: Store) -> None:
         assert [r.name for r in rows] == ["x", "y"]
         assert rows[0].payload == {"a": None, "b": [1]} and rows[0].command_id
         assert rows[0].command_id != rows[1].command_id
+
+
+def test_values_that_need_escaping_and_binary_data_arrive_intact(store: Store) -> None:
+    """PostgreSQL takes these rows as COPY text: tabs, newlines, backslashes and a
+    literal \\N (COPY's NULL marker) must be escaped, bytea must survive every byte."""
+    tricky = "Zeile 1\tSpalte\nZeile 2\r\n\\N \\ \\\\x00 „Grüße“ 🙂"
+    [ticket] = ticket_rows(1, 1)
+    ticket["subject"] = tricky
+    [message] = message_rows([ticket], 1)
+    message["body_text"] = tricky
+    message["references"] = ["<a\tb@x>", "\\N"]
+    every_byte = bytes(range(256)) * 3
+    blobs = {
+        hashlib.sha256(every_byte).hexdigest(): every_byte,
+        hashlib.sha256(b"").hexdigest(): b"",
+    }
+    with store.write() as s:
+        bulk.insert_rows(s, bulk.table_of(Ticket), [ticket])
+        bulk.insert_rows(s, bulk.table_of(Message), [message])
+        put_many(s, blobs)
+    with store.read() as s:
+        m = s.get(Message, message["id"])
+        assert m is not None
+        assert (m.subject, m.body_text, m.references) == (tricky, tricky, ["<a\tb@x>", "\\N"])
+        assert m.cc_addrs == []  # left out: its default, not NULL
+        for sha, data in blobs.items():
+            assert read_bytes(s, sha) == data
