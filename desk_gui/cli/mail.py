@@ -97,6 +97,12 @@ def add_add_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--folder", default="INBOX", metavar="F", help="folder to fetch (INBOX)")
     p.add_argument("--group", metavar="G", help="group new tickets from this mailbox go to")
+    p.add_argument(
+        "--processed-folder",
+        metavar="F",
+        help="move mail to this folder once it is ingested (created when missing); "
+        "default: it stays in --folder",
+    )
 
 
 def _read_password() -> str:
@@ -125,6 +131,7 @@ def add_mailbox(args: argparse.Namespace) -> int:
         security=security,
         folder=args.folder,
         group=args.group,
+        processed_folder=args.processed_folder,
     )
     secrets = KeyringSecrets()
     with open_store(args) as store:
@@ -134,6 +141,8 @@ def add_mailbox(args: argparse.Namespace) -> int:
         f"mailbox {args.name!r} added: {args.user} at {where} ({security.value}), "
         f"folder {args.folder}"
     )
+    if settings.processed_folder and settings.processed_folder.strip():
+        print(f"ingested mail is moved to {settings.processed_folder.strip()}")
     if added.reattached:
         print(f"re-attached: its {added.ingested:,} ingested mail(s) will not be fetched again")
     if security is Security.NONE and not _is_loopback(args.imap_host):
@@ -195,13 +204,14 @@ def list_mailboxes(args: argparse.Namespace) -> int:
         "SERVER",
         "USER",
         "FOLDER",
+        "PROCESSED",
         "GROUP",
         "PASSWORD",
         "INGESTED",
         "LAST-SUCCESS",
         "LAST-ERROR",
     ]
-    print_table(headers, rows, flex=8)
+    print_table(headers, rows, flex=9)
     return 0
 
 
@@ -212,6 +222,7 @@ def _box_row(b: admin.MailboxInfo) -> list[str]:
         server,
         b.user or "-",
         b.folder,
+        b.processed_folder or "-",
         b.group or "-",
         b.password,
         f"{b.ingested:,}",
@@ -228,6 +239,7 @@ def _box_json(b: admin.MailboxInfo) -> dict[str, Any]:
         "security": b.security,
         "user": b.user,
         "folder": b.folder,
+        "processed_folder": b.processed_folder,
         "group": b.group,
         "password": b.password,
         "password_env": env_name(mailbox_account(b.name, "imap")),
@@ -249,19 +261,47 @@ def add_name_args(p: argparse.ArgumentParser) -> None:
 def check_mailbox(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         check = admin.check_connection(store, KeyringSecrets(), args.name)
+    moving = check.processed
     if args.json:
-        print_json(check.__dict__)
-        return 0
-    print(
-        f"{args.name}: logged in as {check.user} at {check.host}:{check.port} "
-        f"({check.security.value})"
-    )
-    offered = ", ".join(f"{c} {'yes' if ok else 'no'}" for c, ok in check.capabilities.items())
-    print(f"  capabilities: {offered}")
-    print(
-        f"  folder {check.folder}: {check.messages:,} message(s), UIDVALIDITY {check.uidvalidity}"
-    )
+        extra = None if moving is None else {**moving.__dict__, "ok": moving.ok}
+        print_json({**check.__dict__, "processed": extra})
+    else:
+        print(
+            f"{args.name}: logged in as {check.user} at {check.host}:{check.port} "
+            f"({check.security.value})"
+        )
+        offered = ", ".join(f"{c} {'yes' if ok else 'no'}" for c, ok in check.capabilities.items())
+        print(f"  capabilities: {offered}")
+        print(
+            f"  folder {check.folder}: {check.messages:,} message(s), "
+            f"UIDVALIDITY {check.uidvalidity}"
+        )
+        if moving is not None:
+            print(f"  processed folder {moving.folder}: {_processed_text(moving)}")
+    if moving is not None and not moving.ok:
+        print(
+            f"desk-gui: error: mailbox {args.name!r}: ingested mail cannot be moved to "
+            f"{moving.folder} (it stays in {check.folder})",
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+def _processed_text(moving: admin.ProcessedCheck) -> str:
+    if moving.existed:
+        state = "exists"
+    elif moving.created:
+        state = "did not exist, created"
+    else:
+        state = f"does not exist and cannot be created ({moving.error})"
+    if moving.method == "MOVE":
+        how = "moved with MOVE"
+    elif moving.method == "UIDPLUS":
+        how = "no MOVE: moved with COPY and UID EXPUNGE (UIDPLUS)"
+    else:
+        how = "the server offers neither MOVE nor UIDPLUS: mail cannot be moved"
+    return f"{state}; {how}"
 
 
 def add_remove_args(p: argparse.ArgumentParser) -> None:

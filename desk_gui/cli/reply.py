@@ -369,6 +369,23 @@ def add_mailbox_set_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ack-per-hour", type=int, metavar="N",
                    help="acknowledgements to one sender per hour at most (3)")  # fmt: skip
     p.add_argument("--max-attachment-mb", type=positive_int, metavar="MB")
+    p.add_argument("--processed-folder", metavar="F",
+                   help="move ingested mail to this folder; '' keeps it where it is")  # fmt: skip
+
+
+# The sending options: with none of them given, only --processed-folder is changed.
+SENDING = (
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "smtp_user",
+    "smtp_password_stdin",
+    "from_addr",
+    "append_sent",
+    "sent_folder",
+    "ack_per_hour",
+    "max_attachment_mb",
+)
 
 
 def _mailbox(session: Session, name: str) -> Mailbox:
@@ -395,12 +412,32 @@ def set_mailbox(args: argparse.Namespace) -> int:
             raise CliError(str(e)) from None
     if args.ack_per_hour is not None and args.ack_per_hour < 0:
         raise UsageError("--ack-per-hour: 0 or more")
+    sending = any(getattr(args, a) not in (None, False) for a in SENDING) or (
+        args.processed_folder is None
+    )
+    name = args.name
     with open_store(args) as store:
-        name = _apply_settings(store, args)
+        if sending:
+            name = _apply_settings(store, args)
         if password is not None:
             _store_password(name, password)
-    print(f"mailbox {name!r}: sending settings saved")
+        if args.processed_folder is not None:
+            moved_to = _set_processed(store, name, args.processed_folder)
+    if sending:
+        print(f"mailbox {name!r}: sending settings saved")
+    if args.processed_folder is not None:
+        where = f"moved to {moved_to}" if moved_to else "kept where it is"
+        print(f"mailbox {name!r}: ingested mail is {where}")
     return 0
+
+
+def _set_processed(store: Store, name: str, folder: str) -> str | None:
+    from desk_gui.sync.mail_in import admin
+
+    try:
+        return admin.set_processed_folder(store, name, folder)
+    except admin.AdminError as e:
+        raise CliError(str(e)) from None
 
 
 def _apply_settings(store: Store, args: argparse.Namespace) -> str:
