@@ -149,6 +149,8 @@ class MailboxForm(QDialog):
         self.keyring_note.setWordWrap(True)
         self.folder = QLineEdit("INBOX")
         self.folder.setObjectName("folder")
+        self.processed = QLineEdit()
+        self.processed.setObjectName("processedFolder")
         self.group = QComboBox()
         self.group.setObjectName("group")
         self.group.addItem(self.tr("(none)"), None)
@@ -170,7 +172,7 @@ class MailboxForm(QDialog):
             self._fill(current)
         self._security_changed()
         # An explicit minimum keeps the layout from imposing its own on every change.
-        self.setMinimumSize(480, 340)
+        self.setMinimumSize(480, 370)
 
     def _lay_out(self, secure: bool) -> None:
         self.setWindowTitle(self.tr("Edit mailbox") if self.editing else self.tr("Add mailbox"))
@@ -189,6 +191,14 @@ class MailboxForm(QDialog):
         form.addRow(self.tr("&Password:"), self.password)
         form.addRow("", self.keyring_note)
         form.addRow(self.tr("&Folder:"), self.folder)
+        form.addRow(self.tr("Mo&ve processed mail to:"), self.processed)
+        self.processed.setPlaceholderText(self.tr("empty: keep mail in the folder"))
+        self.processed.setToolTip(
+            self.tr(
+                "Once Desk has filed a mail as a ticket, it moves the mail to this folder "
+                "(created if needed), so the fetched folder does not keep growing."
+            )
+        )
         form.addRow(self.tr("&Group:"), self.group)
         self.host.setPlaceholderText(self.tr("imap.example.com"))
         self.name.setPlaceholderText(self.tr("e.g. support"))
@@ -221,6 +231,7 @@ class MailboxForm(QDialog):
         self.port.setValue(0 if info.imap_port in (None, default) else info.imap_port or 0)
         self.user.setText(info.user or "")
         self.folder.setText(info.folder)
+        self.processed.setText(info.processed_folder or "")
         index = self.group.findData(info.group)
         self.group.setCurrentIndex(max(index, 0))
 
@@ -240,6 +251,7 @@ class MailboxForm(QDialog):
             security=security,
             folder=self.folder.text().strip(),
             group=self.group.currentData(),
+            processed_folder=self.processed.text().strip() or None,
         )
         return settings, self.password.text()
 
@@ -429,12 +441,14 @@ class MailboxSettingsDialog(QDialog):
             item = QTreeWidgetItem(self._columns(info))
             item.setData(0, NAME_ROLE, info.name)
             item.setToolTip(6, labels.reason(info.last_error))
-            item.setToolTip(
-                1,
-                self.tr("User: {user}\nFolder: {folder}").format(
-                    user=info.user or "—", folder=info.folder
-                ),
+            tip = self.tr("User: {user}\nFolder: {folder}").format(
+                user=info.user or "—", folder=info.folder
             )
+            if info.processed_folder:
+                tip += "\n" + self.tr("Processed mail moved to: {folder}").format(
+                    folder=info.processed_folder
+                )
+            item.setToolTip(1, tip)
             if info.last_error and _after(info.last_error_at, info.last_success_at):
                 item.setForeground(6, Qt.GlobalColor.darkRed)
             if info.password == "missing":
@@ -623,8 +637,10 @@ class MailboxSettingsDialog(QDialog):
             return
         finally:
             self.test_button.setEnabled(self.current_name() is not None)
-        self._show_result(True, self._describe(name, check), name)
-        self.tested.emit(name, True)
+        # Connected, but mail that cannot be moved as set up is a problem to fix too.
+        ok = check.processed is None or check.processed.ok
+        self._show_result(ok, self._describe(name, check), name)
+        self.tested.emit(name, ok)
 
     def _describe(self, name: str, check: admin.ConnectionCheck) -> str:
         security = self.tr(SECURITY_SHORT[check.security])
@@ -647,7 +663,25 @@ class MailboxSettingsDialog(QDialog):
             lines.append(self.tr("Without IDLE, new mail is polled every minute."))
         elif missing:
             lines.append(self.tr("Not offered: {missing}.").format(missing=", ".join(missing)))
+        if check.processed is not None:
+            lines.append(self._describe_processed(check.processed, check.folder))
         return "<br>".join(lines)
+
+    def _describe_processed(self, moving: admin.ProcessedCheck, fetched: str) -> str:
+        folder = html.escape(moving.folder)
+        if not (moving.existed or moving.created):
+            return self.tr(
+                "The folder {folder} for processed mail cannot be created: {error}"
+            ).format(folder=folder, error=html.escape(moving.error or ""))
+        if moving.method is None:
+            return self.tr(
+                "The server can move no mail (neither MOVE nor UIDPLUS): processed mail "
+                "stays in {folder}."
+            ).format(folder=html.escape(fetched))
+        text = self.tr("Processed mail is moved to {folder}.").format(folder=folder)
+        if moving.created:
+            text += " " + self.tr("The folder was created.")
+        return text
 
     def _show_result(self, ok: bool | None, text: str, name: str | None = None) -> None:
         self._result_for = name

@@ -752,7 +752,7 @@
         <translation>Keine (unverschlüsselt)</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+93"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
@@ -803,6 +803,21 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Mo&amp;ve processed mail to:</source>
+        <translation>Verarbeitete Mail &amp;verschieben nach:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>empty: keep mail in the folder</source>
+        <translation>leer: Mail bleibt im Ordner</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Once Desk has filed a mail as a ticket, it moves the mail to this folder (created if needed), so the fetched folder does not keep growing.</source>
+        <translation>Sobald Desk eine Mail als Ticket abgelegt hat, verschiebt es sie in diesen Ordner (wird bei Bedarf angelegt), damit der abgerufene Ordner nicht immer weiter wächst.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>&amp;Group:</source>
         <translation>&amp;Gruppe:</translation>
     </message>
@@ -837,12 +852,12 @@
         <translation>Ein Postfach behält seinen Namen; zum Umbenennen entfernen und neu hinzufügen.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Default ({port})</source>
         <translation>Standard ({port})</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>A password is needed.</source>
         <translation>Ein Passwort ist nötig.</translation>
     </message>
@@ -850,7 +865,7 @@
 <context>
     <name>MailboxSettingsDialog</name>
     <message>
-        <location line="-181"/>
+        <location line="-193"/>
         <source>SSL/TLS</source>
         <translation>SSL/TLS</translation>
     </message>
@@ -865,7 +880,7 @@
         <translation>unverschlüsselt</translation>
     </message>
     <message>
-        <location line="+204"/>
+        <location line="+216"/>
         <source>Mailbox</source>
         <translation>Postfach</translation>
     </message>
@@ -945,11 +960,16 @@
         <translation>Behalten</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+60"/>
         <source>User: {user}
 Folder: {folder}</source>
         <translation>Benutzer: {user}
 Ordner: {folder}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Processed mail moved to: {folder}</source>
+        <translation>Verarbeitete Mail verschoben nach: {folder}</translation>
     </message>
     <message>
         <location line="+32"/>
@@ -1005,7 +1025,7 @@ Ordner: {folder}</translation>
         <translation>„{name}“: Verbindung fehlgeschlagen. {reason}</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>“{name}”: connected to {host}:{port} ({security}) as {user}.</source>
         <translation>„{name}“: verbunden mit {host}:{port} ({security}) als {user}.</translation>
     </message>
@@ -1031,6 +1051,26 @@ Ordner: {folder}</translation>
         <location line="+2"/>
         <source>Not offered: {missing}.</source>
         <translation>Nicht angeboten: {missing}.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The folder {folder} for processed mail cannot be created: {error}</source>
+        <translation>Der Ordner {folder} für verarbeitete Mail kann nicht angelegt werden: {error}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The server can move no mail (neither MOVE nor UIDPLUS): processed mail stays in {folder}.</source>
+        <translation>Der Server kann keine Mail verschieben (weder MOVE noch UIDPLUS): Verarbeitete Mail bleibt in {folder}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Processed mail is moved to {folder}.</source>
+        <translation>Verarbeitete Mail wird nach {folder} verschoben.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The folder was created.</source>
+        <translation>Der Ordner wurde angelegt.</translation>
     </message>
 </context>
 <context>

@@ -752,7 +752,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+93"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -803,6 +803,21 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Mo&amp;ve processed mail to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>empty: keep mail in the folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Once Desk has filed a mail as a ticket, it moves the mail to this folder (created if needed), so the fetched folder does not keep growing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>&amp;Group:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -837,12 +852,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Default ({port})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>A password is needed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -850,7 +865,7 @@
 <context>
     <name>MailboxSettingsDialog</name>
     <message>
-        <location line="-181"/>
+        <location line="-193"/>
         <source>SSL/TLS</source>
         <translation type="unfinished"></translation>
     </message>
@@ -865,7 +880,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+204"/>
+        <location line="+216"/>
         <source>Mailbox</source>
         <translation type="unfinished"></translation>
     </message>
@@ -945,9 +960,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+60"/>
         <source>User: {user}
 Folder: {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Processed mail moved to: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1004,7 +1024,7 @@ Folder: {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>“{name}”: connected to {host}:{port} ({security}) as {user}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1029,6 +1049,26 @@ Folder: {folder}</source>
     <message>
         <location line="+2"/>
         <source>Not offered: {missing}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The folder {folder} for processed mail cannot be created: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The server can move no mail (neither MOVE nor UIDPLUS): processed mail stays in {folder}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Processed mail is moved to {folder}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The folder was created.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
