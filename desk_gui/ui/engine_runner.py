@@ -192,3 +192,6 @@ class EngineRunner(QObject):
     def _arrived(self, *_args: object) -> None:
         if not self._throttle.isActive() and not self._stopping:
             self._throttle.start()
+
+    # Tickets another engine or desktop made (LiveUpdates): one throttle for all arrivals.
+    arrived_elsewhere = _arrived

@@ -32,6 +32,7 @@ from .absence_dialog import AbsenceDialog, leads_a_group
 from .actions import Actions
 from .drafts import DraftStore
 from .engine_runner import EngineRunner
+from .live_updates import LiveUpdates
 from .mailbox_settings import MailboxSettingsDialog
 from .navigation import Navigation, View
 from .notifications import NotificationBell
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         # session only (no secure keyring) must reach the mail workers.
         self.secrets = secrets if secrets is not None else KeyringSecrets()
         self.engine = EngineRunner(desk, self.secrets, self)
+        self.live = LiveUpdates(desk, self.tasks, self)
         self.sync_progress = SyncProgress()
         self.status.insertPermanentWidget(0, self.sync_progress)
         self.action_table = Actions(self)
@@ -141,7 +143,12 @@ class MainWindow(QMainWindow):
         self.tasks.failed.connect(self._show_failure)
         self.sync_progress.follow(self.engine)
         self.sync_progress.openSettings.connect(self.open_mailboxes)
-        self.engine.ticketsArrived.connect(self.model.refresh)
+        self.engine.ticketsArrived.connect(self.list.refresh)
+        # Colleagues' changes (shared PostgreSQL store): rows re-read as they commit; new
+        # tickets through the same throttle as new mail.
+        self.live.arrived.connect(self.engine.arrived_elsewhere)
+        self.live.missed.connect(self._reread)
+        self.ready.connect(self.live.start)
         self.engine.ticketsArrived.connect(self.navigation.refresh_counts)
         self.engine.clocksChanged.connect(self.model.refresh_due)
         self.engine.clocksChanged.connect(self.navigation.refresh_counts)
@@ -211,10 +218,19 @@ class MainWindow(QMainWindow):
     # --- action handlers (named in actions.py) ------------------------------------------
 
     def refresh(self) -> None:
-        self.tasks.spawn(self._load_directory())
-        self.model.refresh()
+        self.tasks.spawn(self._load_directory())  # its `ready` restarts the engine too
+        self.list.refresh()
         self.navigation.refresh_counts()
         self.ticket.reload()
+
+    def _reread(self) -> None:
+        """Colleagues' changes may have been missed (the live feed reconnected): read
+        again what the window shows, without F5's reload of directory and engine."""
+        self.list.refresh()
+        self.navigation.refresh_counts()
+        self.ticket.reload()
+        self.bell.refresh()
+        self.sla_alerts.refresh()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -319,6 +335,7 @@ class MainWindow(QMainWindow):
         self.navigation.shutdown()
         self.ticket.shutdown()
         self.engine.stop()
+        self.live.shutdown()
         self.sla_alerts.shutdown()
         self.bell.shutdown()
         self.tasks.cancel_all()

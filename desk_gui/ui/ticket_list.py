@@ -115,6 +115,8 @@ class TicketListView(QTableView):
         super().__init__(parent)
         self._model = model
         self._pending_row: int | None = None
+        self._keep: uuid.UUID | None = None  # the ticket to select again after a refresh
+        self._restoring = False
         self.setModel(model)
         self.setObjectName("ticketList")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -171,6 +173,9 @@ class TicketListView(QTableView):
         super().hideEvent(event)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._restoring:
+            return
+        self._keep = None  # the agent chose another row meanwhile
         self._pending_row = None
         if not current.isValid():
             return
@@ -180,7 +185,22 @@ class TicketListView(QTableView):
         else:
             self.ticketChosen.emit(ticket.id)
 
+    def refresh(self) -> None:
+        """Read the view again (new tickets arrived) and keep the current ticket current
+        if it is still on the first pages read: a reset alone would drop the selection
+        under the agent's hand whenever mail comes in or a colleague makes a ticket."""
+        current = self._model.ticket_at(self.currentIndex().row())
+        self._model.refresh()  # resets: `_reset` forgets what was kept before
+        self._keep = None if current is None else current.id
+
     def _page_loaded(self, _page: int) -> None:
+        if self._keep is not None and (row := self._model.row_of(self._keep)) is not None:
+            self._keep = None
+            self._restoring = True  # selected again, not chosen again: it is shown
+            try:
+                self.setCurrentIndex(self._model.index(row, Column.SUBJECT))
+            finally:
+                self._restoring = False
         if self._pending_row is None:
             return
         ticket = self._model.ticket_at(self._pending_row)
@@ -190,6 +210,7 @@ class TicketListView(QTableView):
 
     def _reset(self) -> None:
         self._pending_row = None
+        self._keep = None
 
     def select_ticket(self, ticket_id: uuid.UUID) -> bool:
         row = self._model.row_of(ticket_id)
