@@ -1,10 +1,10 @@
 """Colleagues' changes on a shared PostgreSQL store, shown as they commit.
 
-The feed's thread (sync/live.py) only emits a signal; on the GUI thread the changes
-gather for GATHER_MS (a colleague's bulk change or a mail batch makes one read, not
-hundreds). The named tickets' rows are then re-read and announced through the facade,
-as a local command's are: the list repaints those rows, an open ticket reloads, the
-view counts follow. New tickets also make the list read its view again (`arrived`, as
+The feed's thread (sync/live.py) only emits a signal; on the GUI thread a change is
+taken at once, and what follows within GATHER_MS is gathered and taken together (a
+colleague's bulk change or a mail batch makes a read or two, not hundreds). The named
+tickets' rows are re-read and announced through the facade, as a local command's are:
+the list repaints those rows, an open ticket reloads, the view counts follow. New tickets also make the list read its view again (`arrived`, as
 new mail does); when changes may have been missed (a reconnect, more than one
 notification names), `missed` asks for everything to be read again.
 """
@@ -58,12 +58,13 @@ class LiveUpdates(QObject):
             return
         self._pending = self._pending | changes
         if not self._gather.isActive():
-            self._gather.start()
+            self._flush()  # the first at once; what follows within GATHER_MS together
 
     def _flush(self) -> None:
         changes, self._pending = self._pending, Changes()
         if self._shut or self._desk.closed or not changes:
             return
+        self._gather.start()
         if changes.everything:
             self.missed.emit()
             return
