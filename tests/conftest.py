@@ -60,6 +60,23 @@ def sqlite_store(sqlite_url: str) -> Iterator[Store]:
     s.dispose()
 
 
+@pytest.fixture
+def pg_store(pg_url: str) -> Iterator[Store]:
+    """A migrated, empty store on PostgreSQL only (what SQLite cannot do: NOTIFY...)."""
+    s = Store(pg_url)
+    s.migrate()
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def colleague(pg_url: str) -> Iterator[Store]:
+    """Another desktop on pg_store's database: its own engine and connections."""
+    s = Store(pg_url)
+    yield s
+    s.dispose()
+
+
 _exit_status = 0
 
 

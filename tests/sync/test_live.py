@@ -37,14 +37,6 @@ class Heard:
 
 
 @pytest.fixture
-def pg_store(pg_url: str) -> Iterator[Store]:
-    store = Store(pg_url)
-    store.migrate()
-    yield store
-    store.dispose()
-
-
-@pytest.fixture
 def feed(pg_store: Store) -> Iterator[tuple[TicketFeed, Heard]]:
     heard = Heard()
     f = TicketFeed(pg_store, heard.queue.put)
@@ -52,14 +44,6 @@ def feed(pg_store: Store) -> Iterator[tuple[TicketFeed, Heard]]:
     assert f.connected.wait(WAIT_S)
     yield f, heard
     f.stop()
-
-
-@pytest.fixture
-def colleague(pg_url: str) -> Iterator[Store]:
-    """Another desktop: its own engine and connections on the same database."""
-    store = Store(pg_url)
-    yield store
-    store.dispose()
 
 
 def test_a_new_ticket_and_a_status_change_are_heard_with_their_ids(

@@ -25,22 +25,6 @@ WAIT_MS = 10_000
 
 
 @pytest.fixture
-def pg_store(pg_url: str) -> Iterator[Store]:
-    store = Store(pg_url)
-    store.migrate()
-    yield store
-    store.dispose()
-
-
-@pytest.fixture
-def colleague(pg_url: str) -> Iterator[Store]:
-    """Another desktop on the same database (its own engine and connections)."""
-    store = Store(pg_url)
-    yield store
-    store.dispose()
-
-
-@pytest.fixture
 def window(
     pg_store: Store, qloop: QEventLoop, qtbot: QtBot, make_window: Callable[[Desk], MainWindow]
 ) -> Iterator[MainWindow]:
