@@ -4,9 +4,10 @@ The feed's thread (sync/live.py) only emits a signal; on the GUI thread a change
 taken at once, and what follows within GATHER_MS is gathered and taken together (a
 colleague's bulk change or a mail batch makes a read or two, not hundreds). The named
 tickets' rows are re-read and announced through the facade, as a local command's are:
-the list repaints those rows, an open ticket reloads, the view counts follow. New tickets also make the list read its view again (`arrived`, as
-new mail does); when changes may have been missed (a reconnect, more than one
-notification names), `missed` asks for everything to be read again.
+the list repaints those rows, an open ticket reloads, the view counts follow. New
+tickets also make the list read its view again (`arrived`, as new mail does); when
+changes may have been missed (a reconnect, more than one notification names), `missed`
+asks for everything to be read again.
 """
 
 from __future__ import annotations
