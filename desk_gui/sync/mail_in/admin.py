@@ -17,7 +17,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.parser import BytesParser
 from email.policy import default as default_policy
@@ -170,8 +170,8 @@ def _validated(settings: MailboxSettings) -> MailboxSettings:
         )
     if not settings.folder.strip():
         raise AdminError(reason(QT_TRANSLATE_NOOP("Reason", "the folder must not be empty")))
-    check_processed_folder(settings.folder, settings.processed_folder)
-    return settings
+    processed_folder = check_processed_folder(settings.folder, settings.processed_folder)
+    return replace(settings, processed_folder=processed_folder)
 
 
 def check_processed_folder(folder: str, processed: str | None) -> str | None:
@@ -253,7 +253,7 @@ def add_mailbox(
         mailbox.imap_host, mailbox.imap_port = s.imap_host.strip(), s.imap_port
         mailbox.imap_security, mailbox.imap_user = s.security, s.user.strip()
         mailbox.folder = s.folder.strip()
-        mailbox.processed_folder = check_processed_folder(s.folder, s.processed_folder)
+        mailbox.processed_folder = s.processed_folder
         mailbox.group_id = find_group(session, s.group).id if s.group else None
         mailbox.hlc = hlc
         session.flush()
@@ -284,7 +284,7 @@ def update_mailbox(store: Store, settings: MailboxSettings) -> None:
         mailbox.imap_host, mailbox.imap_port = s.imap_host.strip(), s.imap_port
         mailbox.imap_security, mailbox.imap_user = s.security, s.user.strip()
         mailbox.folder = s.folder.strip()
-        mailbox.processed_folder = check_processed_folder(s.folder, s.processed_folder)
+        mailbox.processed_folder = s.processed_folder
         mailbox.group_id = find_group(session, s.group).id if s.group else None
         mailbox.hlc = hlc
         _forget_modseq(session, mailbox_id)
@@ -440,14 +440,11 @@ def _check_processed(client: IMAPClient, folder: str | None) -> ProcessedCheck |
     server move (MOVE, or UIDPLUS for COPY + UID EXPUNGE)?"""
     if not folder:
         return None
-    existed = bool(client.folder_exists(folder))
-    created, error = False, None
-    if not existed:
-        try:
-            client.create_folder(folder)
-            created = True
-        except IMAPClient.Error as exc:
-            error = _unbytes(str(exc))
+    try:
+        created, error = processed.ensure_folder(client, folder), None
+    except IMAPClient.Error as exc:
+        created, error = False, _unbytes(str(exc))
+    existed = not created and error is None
     return ProcessedCheck(folder, existed, created, error, processed.method(client))
 
 

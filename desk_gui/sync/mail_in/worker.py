@@ -304,11 +304,7 @@ class MailboxWorker:
         if state is None or not state.last_uid or state.uidvalidity != uidvalidity:
             return  # after a UIDVALIDITY change these UIDs name other mails: never move them
         try:
-            processed.usable_method(client)
-        except processed.MoveError as exc:  # say why nothing is moved; search nothing
-            self._failed(mailbox, exc)
-            return
-        try:
+            processed.usable_method(client)  # no way to move: say why, search nothing
             known = self._leftovers(client, mailbox, state.last_uid, uidvalidity)
         except Exception as exc:  # a sweep that fails never holds back the fetch
             self._failed(mailbox, exc)
